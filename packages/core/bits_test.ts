@@ -6,7 +6,9 @@ import { BitstreamError } from "./errors.ts";
 Deno.test("BitWriter and BitReader round-trip any sequence of 1..32-bit fields", () => {
   fc.assert(
     fc.property(
-      fc.array(fc.tuple(fc.integer({ min: 1, max: 32 }), fc.double({ min: 0, max: 1, noNaN: true }))),
+      fc.array(
+        fc.tuple(fc.integer({ min: 1, max: 32 }), fc.double({ min: 0, max: 1, noNaN: true })),
+      ),
       (fields) => {
         const writer = new BitWriter(1);
         const expected = fields.map(([bits, u]) => Math.floor(u * (2 ** bits - 1)));

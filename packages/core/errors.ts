@@ -68,7 +68,9 @@ export class PluginNotFoundError extends UserError {
   /** Creates the error with the list of registered names. */
   constructor(kind: string, name: string, known: readonly string[]) {
     super(
-      `Unknown ${kind} "${name}": use one of ${known.map((k) => `"${k}"`).join(", ") || "(none registered)"}`,
+      `Unknown ${kind} "${name}": use one of ${
+        known.map((k) => `"${k}"`).join(", ") || "(none registered)"
+      }`,
     );
     this.name = "PluginNotFoundError";
     this.kind = kind;

@@ -14,7 +14,7 @@ Deno.test("every domain error is a UserError with a message naming the subject a
     [new LayerError("conv1", "shape", "expected rank 4: reshape"), 'Layer "conv1" has a bad shape'],
     [new PluginNotFoundError("encoder", "zip", ["csr"]), 'use one of "csr"'],
     [new DuplicatePluginError("encoder", "csr"), "already registered"],
-    [new BitstreamError("csr", "truncated"), 're-encode the layer'],
+    [new BitstreamError("csr", "truncated"), "re-encode the layer"],
     [new ConfigError("models[0]", "unknown model"), '"models[0]"'],
     [new DatasetError("/d", "missing"), '"/d"'],
   ];

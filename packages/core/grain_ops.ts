@@ -28,8 +28,9 @@ export function reduceGrains(
   const out = new Float32Array(grains.count);
   const layout = grains.block;
   if (layout && blockIndex(layout).identity) {
-    if (reduction === "sum-squares") { for (let e = 0; e < values.length; e++) out[e] = values[e] * values[e]; }
-    else for (let e = 0; e < values.length; e++) out[e] = Math.abs(values[e]);
+    if (reduction === "sum-squares") {
+      for (let e = 0; e < values.length; e++) out[e] = values[e] * values[e];
+    } else for (let e = 0; e < values.length; e++) out[e] = Math.abs(values[e]);
     return out;
   }
   const acc = new Float64Array(grains.count);

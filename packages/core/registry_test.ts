@@ -12,7 +12,8 @@ Deno.test("Registry rejects duplicate names and lists known names for unknown on
   assert.throws(
     () => registry.get("4d"),
     (e: unknown) =>
-      e instanceof PluginNotFoundError && e.message === 'Unknown granularity "4d": use one of "0d", "1d"',
+      e instanceof PluginNotFoundError &&
+      e.message === 'Unknown granularity "4d": use one of "0d", "1d"',
   );
   assert.equal(registry.has("1d"), true);
 });
@@ -20,9 +21,15 @@ Deno.test("Registry rejects duplicate names and lists known names for unknown on
 Deno.test("createRegistries() gives four independent empty registries", () => {
   const a = createRegistries();
   const b = createRegistries();
-  a.encoder.register({ name: "x", version: "1", describe: () => "x", encode: () => {
-    throw new Error();
-  }, decode: () => new Float32Array() });
+  a.encoder.register({
+    name: "x",
+    version: "1",
+    describe: () => "x",
+    encode: () => {
+      throw new Error();
+    },
+    decode: () => new Float32Array(),
+  });
   assert.equal(b.encoder.has("x"), false);
   assert.equal(a.granularity.list().length, 0);
 });
