@@ -27,38 +27,46 @@ export function reduceGrains(
 ): Float32Array {
   const out = new Float32Array(grains.count);
   const layout = grains.block;
+  const squares = reduction === "sum-squares";
   if (layout && blockIndex(layout).identity) {
-    if (reduction === "sum-squares") {
-      for (let e = 0; e < values.length; e++) out[e] = values[e] * values[e];
-    } else for (let e = 0; e < values.length; e++) out[e] = Math.abs(values[e]);
+    if (squares) { for (let e = 0; e < values.length; e++) out[e] = values[e] * values[e]; }
+    else for (let e = 0; e < values.length; e++) out[e] = Math.abs(values[e]);
     return out;
   }
-  const acc = new Float64Array(grains.count);
-  const fold = reduction === "sum-abs"
-    ? (g: number, v: number) => acc[g] += Math.abs(v)
-    : reduction === "sum-squares"
-    ? (g: number, v: number) => acc[g] += v * v
-    : (g: number, v: number) => {
-      const a = Math.abs(v);
-      if (a > acc[g]) acc[g] = a;
-    };
-  if (layout) {
-    const { dims: [A, B, C, D], offsets: [oA, oB, oC, oD] } = blockIndex(layout);
-    let e = 0;
-    for (let a = 0; a < A; a++) {
-      for (let b = 0; b < B; b++) {
-        const gab = oA[a] + oB[b];
-        for (let c = 0; c < C; c++) {
-          const g = gab + oC[c];
-          for (let d = 0; d < D; d++) fold(g + oD[d], values[e++]);
+  const max = reduction === "max-abs";
+  if (!layout) {
+    const map = grains.elementGrain();
+    for (let e = 0; e < values.length; e++) {
+      const v = values[e];
+      const g = map[e];
+      if (max) out[g] = Math.max(out[g], Math.abs(v));
+      else out[g] += squares ? v * v : Math.abs(v);
+    }
+    return out;
+  }
+  const { dims: [A, B, C, D], offsets: [oA, oB, oC, oD], block } = blockIndex(layout);
+  const unitLast = block[3] === 1;
+  let e = 0;
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) {
+      const gab = oA[a] + oB[b];
+      for (let c = 0; c < C; c++) {
+        const g = gab + oC[c];
+        if (unitLast && !max) {
+          if (squares) {
+            for (let d = 0; d < D; d++, e++) out[g + d] += values[e] * values[e];
+          } else for (let d = 0; d < D; d++, e++) out[g + d] += Math.abs(values[e]);
+        } else {
+          for (let d = 0; d < D; d++, e++) {
+            const v = values[e];
+            const gi = g + oD[d];
+            if (max) out[gi] = Math.max(out[gi], Math.abs(v));
+            else out[gi] += squares ? v * v : Math.abs(v);
+          }
         }
       }
     }
-  } else {
-    const map = grains.elementGrain();
-    for (let e = 0; e < values.length; e++) fold(map[e], values[e]);
   }
-  out.set(acc);
   return out;
 }
 
@@ -124,14 +132,16 @@ export function expandGrainMask(grainMask: Uint8Array, grains: Grains): Mask {
       for (let e = 0; e < out.length; e++) out[e] = grainMask[e] !== 0 ? 1 : 0;
       return out;
     }
-    const { dims: [A, B, C, D], offsets: [oA, oB, oC, oD] } = index;
+    const { dims: [A, B, C, D], offsets: [oA, oB, oC, oD], block } = index;
+    const unitLast = block[3] === 1;
     let e = 0;
     for (let a = 0; a < A; a++) {
       for (let b = 0; b < B; b++) {
         const gab = oA[a] + oB[b];
         for (let c = 0; c < C; c++) {
           const g = gab + oC[c];
-          for (let d = 0; d < D; d++) out[e++] = grainMask[g + oD[d]] !== 0 ? 1 : 0;
+          if (unitLast) { for (let d = 0; d < D; d++) out[e++] = grainMask[g + d] !== 0 ? 1 : 0; }
+          else for (let d = 0; d < D; d++) out[e++] = grainMask[g + oD[d]] !== 0 ? 1 : 0;
         }
       }
     }

@@ -159,9 +159,12 @@ export function pruneLayers(
       elements += s.grains.elements;
       const even = s.grains.count * s.grains.maxSize === s.grains.elements;
       const weight = even ? s.grains.maxSize : grainSizes(s.grains);
-      const normalised = new Float32Array(s.scores!.length);
-      for (let g = 0; g < normalised.length; g++) {
-        normalised[g] = s.scores![g] / (typeof weight === "number" ? weight : weight[g]);
+      let normalised = s.scores!;
+      if (weight !== 1) {
+        normalised = new Float32Array(s.scores!.length);
+        for (let g = 0; g < normalised.length; g++) {
+          normalised[g] = s.scores![g] / (typeof weight === "number" ? weight : weight[g]);
+        }
       }
       return { scores: normalised, weight, eligible: s.eligible, label: s.layer.name };
     });
@@ -171,20 +174,27 @@ export function pruneLayers(
 
   return scored.map((s, i) => {
     const grainMask = grainMasks.get(i);
-    const mask = grainMask
-      ? expandGrainMask(grainMask, s.grains)
-      : new Uint8Array(s.layer.values.length).fill(1);
-    let kept = 0;
-    for (let e = 0; e < mask.length; e++) kept += mask[e];
-    let keptGrains = s.grains.count;
+    const { grains } = s;
+    const identity = grains.block !== undefined && grains.count === grains.elements;
+    let keptGrains = grains.count;
     if (grainMask) {
       keptGrains = 0;
       for (let g = 0; g < grainMask.length; g++) keptGrains += grainMask[g];
     }
+    const mask = grainMask === undefined
+      ? new Uint8Array(s.layer.values.length).fill(1)
+      : identity
+      ? grainMask // over grains = over elements; already 0/1
+      : expandGrainMask(grainMask, grains);
+    let kept = keptGrains * grains.maxSize;
+    if (grains.count * grains.maxSize !== grains.elements) {
+      kept = 0;
+      for (let e = 0; e < mask.length; e++) kept += mask[e];
+    }
     return {
       layer: s.layer.name,
       pruned: grainMask !== undefined,
-      grains: s.grains,
+      grains,
       mask,
       keptGrains,
       density: kept / mask.length,

@@ -18,8 +18,8 @@ const BINS = 65536;
  * Keeps the highest-scoring entries across one or more score arrays until their total weight
  * reaches `budget`: exactly the smallest set, in descending score order, whose weight is at
  * least `budget`. Ties are broken by position (earlier array first, then lower index), so the
- * result is deterministic. Runs in three linear passes (a two-level radix select on the float
- * bits), with no sorting.
+ * result is deterministic. Runs in two linear passes (a two-level radix select on the float bits,
+ * the second level only over the entries of the boundary bin), with no sorting.
  *
  * @param candidates the score arrays
  * @param budget total weight to keep (with unit weights: how many entries)
@@ -37,17 +37,35 @@ export function selectByBudget(candidates: readonly Candidates[], budget: number
   );
   const out = candidates.map((c) => new Uint8Array(c.scores.length));
   const high = new Float64Array(BINS);
+  const highCount = new Int32Array(BINS);
   let total = 0;
   candidates.forEach((c, ci) => {
     const k = keys[ci];
     const w = c.weight ?? 1;
     const el = c.eligible;
+    if (typeof w === "number" && el === undefined) {
+      // the common case, kept tight: count per bin, weigh afterwards
+      const counts = new Int32Array(BINS);
+      for (let i = 0; i < k.length; i++) {
+        const key = k[i];
+        if (key >= 0x7f800000) throw badScore(c, i);
+        counts[key >>> 16]++;
+      }
+      for (let b = 0; b < BINS; b++) {
+        if (counts[b] === 0) continue;
+        high[b] += counts[b] * w;
+        highCount[b] += counts[b];
+      }
+      total += k.length * w;
+      return;
+    }
     for (let i = 0; i < k.length; i++) {
       if (el !== undefined && el[i] === 0) continue;
       const key = k[i];
       if (key >= 0x7f800000) throw badScore(c, i);
       const wi = typeof w === "number" ? w : w[i];
       high[key >>> 16] += wi;
+      highCount[key >>> 16]++;
       total += wi;
     }
   });
@@ -60,39 +78,49 @@ export function selectByBudget(candidates: readonly Candidates[], budget: number
     });
     return out;
   }
+  // Pass 2: keep every entry above the boundary bin, collect the boundary bin's entries in order.
   let above = 0;
   let hb = BINS - 1;
   while (above + high[hb] < budget) above += high[hb--];
-  const low = new Float64Array(BINS);
+  const boundaryList = new Int32Array(highCount[hb]);
+  const boundaryOwner = new Int32Array(highCount[hb]);
+  let n = 0;
   candidates.forEach((c, ci) => {
     const k = keys[ci];
-    const w = c.weight ?? 1;
-    const el = c.eligible;
-    for (let i = 0; i < k.length; i++) {
-      if ((k[i] >>> 16) !== hb || (el !== undefined && el[i] === 0)) continue;
-      low[k[i] & 0xffff] += typeof w === "number" ? w : w[i];
-    }
-  });
-  let lb = BINS - 1;
-  while (above + low[lb] < budget) above += low[lb--];
-  const threshold = ((hb << 16) | lb) >>> 0;
-  const need = budget - above;
-  let taken = 0;
-  candidates.forEach((c, ci) => {
-    const k = keys[ci];
-    const w = c.weight ?? 1;
     const el = c.eligible;
     const o = out[ci];
     for (let i = 0; i < k.length; i++) {
+      const h = k[i] >>> 16;
+      if (h < hb) continue;
       if (el !== undefined && el[i] === 0) continue;
-      const key = k[i];
-      if (key > threshold) o[i] = 1;
-      else if (key === threshold && taken < need) {
-        o[i] = 1;
-        taken += typeof w === "number" ? w : w[i];
+      if (h > hb) o[i] = 1;
+      else {
+        boundaryList[n] = i;
+        boundaryOwner[n++] = ci;
       }
     }
   });
+  // Inside the boundary bin: histogram of the low 16 bits, then take ties in order.
+  const weightOf = (j: number) => {
+    const w = candidates[boundaryOwner[j]].weight ?? 1;
+    return typeof w === "number" ? w : w[boundaryList[j]];
+  };
+  const low = new Float64Array(BINS);
+  for (let j = 0; j < n; j++) {
+    low[keys[boundaryOwner[j]][boundaryList[j]] & 0xffff] += weightOf(j);
+  }
+  let lb = BINS - 1;
+  while (above + low[lb] < budget) above += low[lb--];
+  const need = budget - above;
+  let taken = 0;
+  for (let j = 0; j < n; j++) {
+    const lowBits = keys[boundaryOwner[j]][boundaryList[j]] & 0xffff;
+    if (lowBits > lb) out[boundaryOwner[j]][boundaryList[j]] = 1;
+    else if (lowBits === lb && taken < need) {
+      out[boundaryOwner[j]][boundaryList[j]] = 1;
+      taken += weightOf(j);
+    }
+  }
   return out;
 }
 
