@@ -37,3 +37,25 @@ export { convnet } from "./zoo/convnet.ts";
 export type { ConvNetOptions } from "./zoo/convnet.ts";
 export { smallCnn } from "./zoo/small_cnn.ts";
 export { resnet20 } from "./zoo/resnet20.ts";
+// Training backend and data (wasm kernels, IDX / Fashion-MNIST / CIFAR-10, batches).
+export { setupWasmBackend } from "./backend/setup_wasm_backend.ts";
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./backend/training_kernels.ts";
+export { decodeIdx, encodeIdx, readIdx } from "./data/idx.ts";
+export type { IdxArray, IdxData } from "./data/idx.ts";
+export { selectImages } from "./data/image_set.ts";
+export type { ImageSet } from "./data/image_set.ts";
+export { shuffledIndices } from "./data/shuffle.ts";
+export { splitImages, subsetImages } from "./data/split.ts";
+export type { SplitOptions } from "./data/split.ts";
+export { channelStatistics, imageBatches } from "./data/batches.ts";
+export type { Augmentation, Batch, BatchOptions, Normalization } from "./data/batches.ts";
+export {
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DEFAULT_DIR,
+  loadFashionMnist,
+  locateFashionMnist,
+} from "./data/fashion_mnist.ts";
+export type { FashionMnistOptions, ImageDataset } from "./data/fashion_mnist.ts";
+export { CIFAR10_CLASSES, decodeCifar10Batch, loadCifar10 } from "./data/cifar10.ts";
+export type { Cifar10Options } from "./data/cifar10.ts";
+export { DATASET_NAMES, loadDataset } from "./data/load_dataset.ts";
