@@ -176,6 +176,8 @@ function collect(layers: readonly tf.layers.Layer[], out: PrunableLayer[]): void
  * import * as tf from "@tensorflow/tfjs";
  * import { prunableLayers } from "@sparsegrain/models";
  *
+ * await tf.ready();
+ *
  * const input = tf.input({ shape: [8, 8, 3] });
  * const conv = tf.layers.conv2d({ name: "conv1", filters: 4, kernelSize: 3 }).apply(input);
  * const flat = tf.layers.flatten().apply(conv);

@@ -8,6 +8,8 @@
  * import * as tf from "@tensorflow/tfjs";
  * import { prunableLayers } from "@sparsegrain/models";
  *
+ * await tf.ready();
+ *
  * const input = tf.input({ shape: [4] });
  * const out = tf.layers.dense({ name: "fc", units: 2 }).apply(input) as tf.SymbolicTensor;
  * const model = tf.model({ inputs: input, outputs: out });
@@ -37,6 +39,14 @@ export { convnet } from "./zoo/convnet.ts";
 export type { ConvNetOptions } from "./zoo/convnet.ts";
 export { smallCnn } from "./zoo/small_cnn.ts";
 export { resnet20 } from "./zoo/resnet20.ts";
+export { ModelFileError } from "./persistence/model_file_error.ts";
+export { fileIOHandler, MODEL_JSON } from "./persistence/file_io_handler.ts";
+export type { FileIOOptions, IOHandler } from "./persistence/file_io_handler.ts";
+export { saveModel } from "./persistence/save_model.ts";
+export type { SavedModel } from "./persistence/save_model.ts";
+export { loadModel, loadWeights } from "./persistence/load_model.ts";
+export { modelCache, modelCacheKey } from "./persistence/model_cache.ts";
+export type { ModelCache, ModelCacheEntry, ModelCacheKeyInput } from "./persistence/model_cache.ts";
 // Training backend and data (wasm kernels, IDX / Fashion-MNIST / CIFAR-10, batches).
 export { setupWasmBackend } from "./backend/setup_wasm_backend.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./backend/training_kernels.ts";

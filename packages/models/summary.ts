@@ -101,7 +101,10 @@ function isRunningStatistic(name: string): boolean {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { createModel, summarizeModel } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = createModel("lenet5", { init: "zeros" });
  * const summary = summarizeModel(model);

@@ -86,6 +86,9 @@ function checkShape(shape: readonly number[], fallback: [number, number, number]
   }
 }
 
+/** Thrown by `finish()` when a layer's output would be empty. */
+class InputTooSmall extends Error {}
+
 /**
  * Creates a builder for one model. Kernel initialisers are He-normal (the classifier's is
  * Glorot-uniform), each seeded with `seed + layer index` when `options.seed` is given; with
@@ -205,7 +208,7 @@ export function createBuilder(
       for (const layer of made) {
         const shape = layer.outputShape as (number | null)[];
         if (shape.some((d) => d !== null && d < 1)) {
-          throw new RangeError(`layer "${layer.name}" would output ${JSON.stringify(shape)}`);
+          throw new InputTooSmall(`layer "${layer.name}" would output ${JSON.stringify(shape)}`);
         }
       }
       return tf.model({ inputs: input, outputs: output, name });
@@ -219,9 +222,10 @@ export function createBuilder(
 }
 
 /**
- * Builds one zoo model: makes a builder, runs `body` on it and wraps the graph in a model. A
- * tfjs shape error (an input too small for the network) becomes a `ConfigError` naming
- * `inputShape`, and the weights of the layers built before the failure are disposed.
+ * Builds one zoo model: makes a builder, runs `body` on it and wraps the graph in a model. An
+ * input too small for the network (a layer would output an empty tensor) becomes a
+ * `ConfigError` naming `inputShape`; on any failure the weights of the layers built so far are
+ * disposed.
  */
 export function buildModel(
   name: string,
@@ -234,11 +238,10 @@ export function buildModel(
     return b.finish(body(b), name);
   } catch (e) {
     b.abort();
-    if (e instanceof ConfigError) throw e;
-    const message = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof InputTooSmall)) throw e;
     throw new ConfigError(
       "inputShape",
-      `model "${name}" cannot be built for input ${JSON.stringify(b.inputShape)} (${message}): ` +
+      `model "${name}" cannot be built for input ${JSON.stringify(b.inputShape)} (${e.message}): ` +
         `use a larger input, e.g. the default ${JSON.stringify(defaults.inputShape)}`,
       { cause: e },
     );

@@ -23,7 +23,10 @@ export interface AlexNetOptions extends ModelOptions {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { alexnet } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = alexnet({ inputShape: [67, 67, 3], classes: 10, init: "zeros" });
  * console.assert(model.getLayer("fc8").outputShape[1] === 10);
@@ -64,7 +67,10 @@ export function alexnet(options: AlexNetOptions = {}): LayersModel {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { alexnetCaffe, prunableLayers } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = alexnetCaffe({ inputShape: [67, 67, 3], classes: 10, init: "zeros" });
  * const conv2 = prunableLayers(model)[1];

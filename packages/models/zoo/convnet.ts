@@ -27,7 +27,10 @@ export interface ConvNetOptions extends ModelOptions {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { convnet } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = convnet({ seed: 0 });
  * console.assert(model.countParams() === 468330);

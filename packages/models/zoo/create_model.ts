@@ -146,7 +146,10 @@ export function modelNames(): string[] {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { createModel } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = createModel("convnet", { seed: 1 });
  * console.assert(model.getLayer("conv1").outputShape[3] === 32);

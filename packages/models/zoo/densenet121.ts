@@ -42,7 +42,10 @@ function transition(b: Builder, x: Sym, name: string): Sym {
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { densenet121 } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = densenet121({ inputShape: [64, 64, 3], classes: 10, init: "zeros" });
  * console.assert(model.getLayer("norm5").outputShape[3] === 1024);

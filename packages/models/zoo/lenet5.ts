@@ -17,7 +17,10 @@ import type { ModelOptions } from "./model_options.ts";
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { lenet5 } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = lenet5();
  * console.assert(model.countParams() === 61706);

@@ -40,7 +40,10 @@ function basicBlock(b: Builder, x: Sym, name: string, width: number, stride: num
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { resnet20 } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = resnet20({ inputShape: [28, 28, 1] });
  * console.assert(model.getLayer("layer3_2_conv2").outputShape[1] === 7);

@@ -17,7 +17,10 @@ import type { ModelOptions } from "./model_options.ts";
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * import { smallCnn } from "@sparsegrain/models";
+ *
+ * await tf.ready();
  *
  * const model = smallCnn();
  * console.assert(model.countParams() === 225034);
