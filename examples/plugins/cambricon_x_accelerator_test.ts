@@ -46,19 +46,12 @@ Deno.test("cambricon-x passes the conformance kit", async (t) => {
 
 Deno.test("cambricon-x: a tiny dense layer worked by hand", () => {
   // rows are inputs, columns outputs; nnz per output = 3, 1, 2
+  // deno-fmt-ignore
   const mask = new Uint8Array([
-    1,
-    1,
-    0,
-    1,
-    0,
-    0,
-    1,
-    0,
-    1,
-    0,
-    0,
-    1,
+    1, 1, 0,
+    1, 0, 0,
+    1, 0, 1,
+    0, 0, 1,
   ]);
   const layer: LayerWeights = {
     name: "fc",
