@@ -1,0 +1,404 @@
+/**
+ * The report's charts as Vega-Lite specs with inline data. They are written next to the report
+ * as `<id>.vl.json` so a researcher can restyle them, rendered to static SVG for report.md and
+ * embedded interactively in report.html.
+ *
+ * @module
+ */
+import type { ResultLine } from "../results/schema.ts";
+import {
+  accuracyRows,
+  baselineRows,
+  energyRows,
+  fineGranularity,
+  granularityLabels,
+  maskRows,
+  maskSizes,
+  primaryEncoder,
+  referenceRows,
+  type ReportOptions,
+  totalReferenceRows,
+} from "./data.ts";
+
+/** A chart of the report. */
+export interface Chart {
+  /** File stem and HTML id, e.g. `accuracy-vs-sparsity`. */
+  readonly id: string;
+  /** Heading in the report. */
+  readonly title: string;
+  /** One paragraph saying what is plotted. */
+  readonly caption: string;
+  /** The Vega-Lite spec. */
+  readonly spec: Record<string, unknown>;
+  /** Data rows in the spec (0 means the chart is left out). */
+  readonly rows: number;
+}
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const FONT = { labelFontSize: 11, titleFontSize: 12 };
+const CONFIG = {
+  axis: FONT,
+  legend: FONT,
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 14 },
+  view: { stroke: "#ccc" },
+};
+
+function granularityScale(lines: readonly ResultLine[]) {
+  return { domain: granularityLabels(lines), scheme: "category10" };
+}
+
+/** Builds every chart that has data. */
+export function buildCharts(lines: readonly ResultLine[], options: ReportOptions): Chart[] {
+  const charts = [
+    accuracyChart(lines, options),
+    compressionChart(lines, options),
+    referencesChart(lines),
+    totalReferencesChart(lines),
+    energyChart(lines),
+    masksChart(lines),
+  ];
+  return charts.filter((c) => c.rows > 0);
+}
+
+function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Chart {
+  const values = accuracyRows(lines, options);
+  const baselines = baselineRows(lines);
+  const gran = granularityScale(lines);
+  return {
+    id: "accuracy-vs-sparsity",
+    title: "Accuracy vs sparsity per granularity",
+    caption:
+      "Top-1 test accuracy of the pruned, fine-tuned network against its sparsity (percent of weights pruned), one line per granularity; solid: float32 weights, dashed: kept weights linearly quantised. Grey rules: the dense baseline.",
+    rows: values.length,
+    spec: {
+      $schema: SCHEMA,
+      title: "Top-1 accuracy vs sparsity",
+      data: { values },
+      facet: { column: { field: "model", type: "nominal", title: "Model" } },
+      spec: {
+        width: 380,
+        height: 260,
+        layer: [
+          {
+            data: { values: baselines },
+            transform: [{ filter: "datum.precision == 'float32'" }],
+            mark: { type: "rule", color: "#888", strokeDash: [2, 2] },
+            encoding: { y: { field: "top1", type: "quantitative" } },
+          },
+          {
+            mark: { type: "line", point: true },
+            encoding: {
+              x: {
+                field: "sparsity",
+                type: "quantitative",
+                title: "Sparsity (% of weights pruned)",
+                scale: { zero: false },
+              },
+              y: {
+                field: "top1",
+                type: "quantitative",
+                title: "Top-1 accuracy (%)",
+                scale: { zero: false },
+              },
+              color: { field: "granularity", type: "nominal", title: "Granularity", scale: gran },
+              strokeDash: { field: "precision", type: "nominal", title: "Weights" },
+              detail: { field: "precision" },
+              tooltip: [
+                { field: "granularity" },
+                { field: "densityLabel", title: "density" },
+                { field: "precision" },
+                { field: "top1", title: "top-1 (%)" },
+                { field: "baseline", title: "baseline (%)" },
+              ],
+            },
+          },
+        ],
+      },
+      resolve: { scale: { y: "independent" } },
+      config: CONFIG,
+    },
+  };
+}
+
+function compressionChart(lines: readonly ResultLine[], options: ReportOptions): Chart {
+  const encoder = primaryEncoder(lines, options);
+  const all = accuracyRows(lines, options);
+  const values = all.filter((r) => r.precision !== "float32");
+  return {
+    id: "compression-vs-accuracy",
+    title: "Compression ratio vs accuracy",
+    caption:
+      `Top-1 accuracy with quantised kept weights against the compression ratio of the "${encoder}" encoding (dense float32 size / encoded size, indices and fillers included), one line per granularity. Further right at equal height stores the same accuracy in fewer bits.`,
+    rows: values.length,
+    spec: {
+      $schema: SCHEMA,
+      title: `Compression (${encoder}) vs accuracy`,
+      data: { values },
+      facet: { column: { field: "model", type: "nominal", title: "Model" } },
+      spec: {
+        width: 380,
+        height: 260,
+        mark: { type: "line", point: true },
+        encoding: {
+          x: {
+            field: "compression",
+            type: "quantitative",
+            title: "Compression ratio (x, vs dense float32)",
+            scale: { type: "log" },
+          },
+          y: {
+            field: "top1",
+            type: "quantitative",
+            title: "Top-1 accuracy, quantised (%)",
+            scale: { zero: false },
+          },
+          color: {
+            field: "granularity",
+            type: "nominal",
+            title: "Granularity",
+            scale: granularityScale(lines),
+          },
+          order: { field: "compression" },
+          tooltip: [
+            { field: "granularity" },
+            { field: "densityLabel", title: "density" },
+            { field: "compression", title: "compression (x)" },
+            { field: "bitsPerKept", title: "bits per kept weight" },
+            { field: "top1", title: "top-1 (%)" },
+          ],
+        },
+      },
+      resolve: { scale: { y: "independent", x: "independent" } },
+      config: CONFIG,
+    },
+  };
+}
+
+function referencesChart(lines: readonly ResultLine[]): Chart {
+  const values = referenceRows(lines);
+  const fine = fineGranularity(lines);
+  return {
+    id: "memory-references-per-layer",
+    title: "Memory references per layer, normalised to fine-grained",
+    caption:
+      `On-chip memory references (weights, indices, input activations, accumulator reads and writes, output writes) of each layer, divided by those of "${fine}" pruning of the same layer at the same density; one panel per accelerator model (side by side) and per model at its pictured density (a density map when run, else the uniform density nearest 0.3). Below 1 means fewer references than fine-grained.`,
+    rows: values.length,
+    spec: {
+      $schema: SCHEMA,
+      title: `Memory references per layer / ${fine}`,
+      data: { values },
+      facet: {
+        row: { field: "panel", type: "nominal", title: "Model @ density" },
+        column: { field: "accelerator", type: "nominal", title: "Accelerator" },
+      },
+      spec: {
+        width: { step: 8 },
+        height: 180,
+        layer: [
+          {
+            mark: { type: "bar" },
+            encoding: {
+              x: {
+                field: "layer",
+                type: "nominal",
+                title: "Layer",
+                sort: { field: "layerIndex" },
+                axis: { labelAngle: -60, labelFontSize: 9 },
+              },
+              xOffset: { field: "granularity", sort: granularityLabels(lines) },
+              y: {
+                field: "normalized",
+                type: "quantitative",
+                title: `References / ${fine} (ratio)`,
+              },
+              color: {
+                field: "granularity",
+                type: "nominal",
+                title: "Granularity",
+                scale: granularityScale(lines),
+              },
+              tooltip: [
+                { field: "layer" },
+                { field: "granularity" },
+                { field: "accelerator" },
+                { field: "references", title: "references", format: ",.0f" },
+                { field: "normalized", title: `ratio to ${fine}`, format: ".3f" },
+              ],
+            },
+          },
+          {
+            mark: { type: "rule", color: "#444", strokeDash: [3, 3] },
+            encoding: { y: { datum: 1 } },
+          },
+        ],
+      },
+      resolve: { scale: { x: "independent" } },
+      config: CONFIG,
+    },
+  };
+}
+
+function totalReferencesChart(lines: readonly ResultLine[]): Chart {
+  const values = totalReferenceRows(lines);
+  const fine = fineGranularity(lines);
+  return {
+    id: "memory-references-total",
+    title: "Whole-network memory references, normalised to fine-grained",
+    caption:
+      `Memory references of all prunable layers at every density, divided by those of "${fine}" pruning at the same density; one panel per accelerator model.`,
+    rows: values.length,
+    spec: {
+      $schema: SCHEMA,
+      title: `Memory references / ${fine}`,
+      data: { values },
+      facet: {
+        row: { field: "model", type: "nominal", title: "Model" },
+        column: { field: "accelerator", type: "nominal", title: "Accelerator" },
+      },
+      spec: {
+        width: { step: 14 },
+        height: 140,
+        mark: { type: "bar" },
+        encoding: {
+          x: { field: "densityLabel", type: "nominal", title: "Density" },
+          xOffset: { field: "granularity", sort: granularityLabels(lines) },
+          y: { field: "normalized", type: "quantitative", title: `References / ${fine} (ratio)` },
+          color: {
+            field: "granularity",
+            type: "nominal",
+            title: "Granularity",
+            scale: granularityScale(lines),
+          },
+          tooltip: [
+            { field: "model" },
+            { field: "densityLabel", title: "density" },
+            { field: "granularity" },
+            { field: "references", format: ",.0f" },
+            { field: "normalized", format: ".3f" },
+          ],
+        },
+      },
+      resolve: { scale: { x: "independent" } },
+      config: CONFIG,
+    },
+  };
+}
+
+function energyChart(lines: readonly ResultLine[]): Chart {
+  const values = energyRows(lines);
+  return {
+    id: "energy-by-kind",
+    title: "Energy by kind",
+    caption:
+      "Energy of all prunable layers split by kind (multiplies, on-chip references by buffer, DRAM), per granularity and accelerator model, at each model's pictured density.",
+    rows: values.length,
+    spec: {
+      $schema: SCHEMA,
+      title: "Energy by kind",
+      data: { values },
+      facet: {
+        row: { field: "panel", type: "nominal", title: "Model @ density" },
+        column: { field: "accelerator", type: "nominal", title: "Accelerator" },
+      },
+      spec: {
+        width: { step: 28 },
+        height: 180,
+        mark: { type: "bar" },
+        encoding: {
+          x: {
+            field: "granularity",
+            type: "nominal",
+            title: "Granularity",
+            sort: granularityLabels(lines),
+          },
+          y: { field: "energy", type: "quantitative", title: "Energy (µJ)", stack: "zero" },
+          color: { field: "kind", type: "nominal", title: "Kind", scale: { scheme: "tableau10" } },
+          tooltip: [
+            { field: "granularity" },
+            { field: "accelerator" },
+            { field: "kind" },
+            { field: "energy", title: "energy (µJ)", format: ",.3f" },
+          ],
+        },
+      },
+      resolve: { scale: { y: "independent" } },
+      config: CONFIG,
+    },
+  };
+}
+
+function masksChart(lines: readonly ResultLine[]): Chart {
+  const values = maskRows(lines);
+  const sizes = [...maskSizes(lines).values()];
+  const rows = Math.max(1, ...sizes.map((s) => s.rows));
+  const cols = Math.max(1, ...sizes.map((s) => s.cols));
+  const cell = Math.max(2, Math.min(6, Math.floor(200 / Math.max(rows, cols))));
+  return {
+    id: "mask-pictures",
+    title: "Mask pictures",
+    caption:
+      "The keep mask of one layer per model and granularity, cropped to the first filters (rows: filter x kernel row) and input channels (columns: input channel x kernel column). Dark cells are kept weights, light cells pruned.",
+    rows: values.length,
+    spec: {
+      $schema: SCHEMA,
+      title: "Kept weights of one layer",
+      data: { values },
+      facet: {
+        row: { field: "panel", type: "nominal", title: "Model layer @ density" },
+        column: {
+          field: "granularity",
+          type: "nominal",
+          title: "Granularity",
+          sort: granularityLabels(lines),
+        },
+      },
+      spec: {
+        width: cols * cell,
+        height: rows * cell,
+        mark: { type: "rect", color: "#1f3b73" },
+        encoding: {
+          x: {
+            field: "x",
+            type: "quantitative",
+            scale: { domain: [0, cols], nice: false },
+            axis: null,
+          },
+          x2: { field: "x2" },
+          y: {
+            field: "y",
+            type: "quantitative",
+            scale: { domain: [0, rows], nice: false, reverse: true },
+            axis: null,
+          },
+          y2: { field: "y2" },
+        },
+      },
+      config: { ...CONFIG, view: { fill: "#e8e8e8", stroke: "#999" } },
+    },
+  };
+}
+
+/** Pretty JSON of a spec, with data rows kept one per line so large charts stay readable. */
+export function formatSpec(value: unknown, indent = ""): string {
+  const next = indent + "  ";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    const flat = value.every((v) => v === null || typeof v !== "object" || isFlatRecord(v));
+    if (flat) return `[\n${value.map((v) => next + JSON.stringify(v)).join(",\n")}\n${indent}]`;
+    return `[\n${value.map((v) => next + formatSpec(v, next)).join(",\n")}\n${indent}]`;
+  }
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return "{}";
+    return `{\n${
+      entries.map(([k, v]) => `${next}${JSON.stringify(k)}: ${formatSpec(v, next)}`).join(",\n")
+    }\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function isFlatRecord(value: object): boolean {
+  return !Array.isArray(value) &&
+    Object.values(value).every((v) => v === null || typeof v !== "object");
+}

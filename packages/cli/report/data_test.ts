@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import type { ResultLine } from "../results/schema.ts";
+import { csvField } from "./csv.ts";
+import { decodeBits, encodeBits, isoAccuracyRows, maskRows, pictureDensity } from "./data.ts";
+
+/** A hand-made accuracy point: only the fields the iso-accuracy table reads. */
+function point(
+  granularity: string,
+  density: number,
+  top1: number,
+  top1q: number,
+  bits: number,
+): ResultLine {
+  return {
+    schema: "sparsegrain.results/1",
+    configHash: "h",
+    study: "s",
+    point: `acc/m/${granularity}/${density}/s0`,
+    index: 0,
+    half: "accuracy",
+    model: "m",
+    granularity,
+    saliency: "l1",
+    densityLabel: String(density),
+    targetDensity: density,
+    seed: 0,
+    plugins: [],
+    timings: { startedAt: "", totalMs: 0 },
+    metrics: {
+      params: 100,
+      kept: 100 * density,
+      density,
+      sparsity: 1 - density,
+      macs: 0,
+      accuracy: {
+        top1,
+        top1Quantized: top1q,
+        quantizationBits: 8,
+        baselineTop1: 0.9,
+        baselineTop1Quantized: 0.9,
+        testImages: 100,
+      },
+      storage: {
+        ri: {
+          bits,
+          value: 0,
+          index: 0,
+          filler: 0,
+          header: 0,
+          padding: 0,
+          fillers: 0,
+          bitsPerKept: 0,
+          compression: 0,
+        },
+      },
+      cost: {},
+      activation: "measured",
+      weights: "trained",
+    },
+    layers: [],
+  };
+}
+
+Deno.test("isoAccuracyRows() picks the sparsest and the smallest point within each drop", () => {
+  const lines = [
+    point("0d", 0.5, 0.899, 0.898, 5000),
+    point("0d", 0.3, 0.896, 0.893, 3000),
+    point("0d", 0.1, 0.880, 0.870, 1500),
+    point("3d", 0.5, 0.894, 0.890, 4000),
+    point("3d", 0.3, 0.870, 0.869, 2500),
+  ];
+  const rows = isoAccuracyRows(lines, { drops: [0.5, 1] });
+  const by = (g: string, d: number) => rows.find((r) => r.granularity === g && r.drop === d)!;
+  assert.deepEqual([by("0d", 0.5).maxSparsity, by("0d", 0.5).minBits], [70, 5000]);
+  assert.deepEqual([by("0d", 1).maxSparsity, by("0d", 1).minBits], [70, 3000]);
+  assert.deepEqual([by("3d", 0.5).maxSparsity, by("3d", 0.5).minBits], [undefined, undefined]);
+  assert.deepEqual([by("3d", 1).maxSparsity, by("3d", 1).minBitsDensity], [50, "0.5"]);
+});
+
+Deno.test("encodeBits() and decodeBits() round-trip any length", () => {
+  for (const n of [0, 1, 7, 8, 9, 100]) {
+    const bits = Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3) % 5 < 2 ? 1 : 0);
+    assert.deepEqual(decodeBits(encodeBits(bits), n), bits);
+  }
+});
+
+Deno.test("maskRows() turns kept cells into horizontal runs", () => {
+  const line = point("2d", 0.5, 0.9, 0.9, 1);
+  const bits = Uint8Array.from([1, 1, 0, 1, 0, 0, 1, 1]);
+  const withPic = {
+    ...line,
+    maskPicture: {
+      layer: "c",
+      rows: 2,
+      cols: 4,
+      kernel: [1, 1] as [number, number],
+      bits: encodeBits(bits),
+    },
+  };
+  assert.deepEqual(maskRows([withPic]).map(({ x, x2, y }) => [x, x2, y]), [[0, 2, 0], [3, 4, 0], [
+    2,
+    4,
+    1,
+  ]]);
+});
+
+Deno.test("pictureDensity() prefers a density map, else the density nearest 0.3", () => {
+  assert.equal(pictureDensity([point("0d", 0.5, 1, 1, 1), point("0d", 0.2, 1, 1, 1)], "m"), "0.2");
+  const map = { ...point("0d", 0.1, 1, 1, 1), densityLabel: "han2015-vgg16" };
+  assert.equal(pictureDensity([point("0d", 0.3, 1, 1, 1), map], "m"), "han2015-vgg16");
+});
+
+Deno.test("csvField() quotes commas, quotes and newlines", () => {
+  assert.equal(csvField("a,b"), '"a,b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField(1.5), "1.5");
+  assert.equal(csvField(undefined), "");
+  assert.equal(csvField(NaN), "");
+});
