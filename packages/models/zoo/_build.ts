@@ -194,7 +194,10 @@ export function createBuilder(
       return track(tf.layers.flatten({ name })).apply(x) as Sym;
     },
     dropout(x, name, rate) {
-      if (rate <= 0) return x;
+      if (!(rate >= 0 && rate < 1)) {
+        throw new ConfigError("dropout", `expected a rate in [0, 1), found ${rate}: use e.g. 0.5`);
+      }
+      if (rate === 0) return x;
       return track(tf.layers.dropout({ name, rate, seed: seedOf() })).apply(x) as Sym;
     },
     concat(xs, name) {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { LayersModel } from "../layers.ts";
-import { PluginNotFoundError } from "@sparsegrain/core";
+import { ConfigError, PluginNotFoundError } from "@sparsegrain/core";
 import { alexnet, alexnetCaffe } from "./alexnet.ts";
 import { convnet } from "./convnet.ts";
 import { densenet121 } from "./densenet121.ts";
@@ -28,6 +28,8 @@ export interface ZooEntry {
   readonly classes: number;
   /** `"imagenet"` for the reference architectures (weight-free analysis), `"small"` for trainable ones. */
   readonly family: "imagenet" | "small";
+  /** Options it accepts beyond {@link ModelOptions} (e.g. `dropout`, `lrn`). */
+  readonly extraOptions: readonly string[];
   /** Builds the model. Architecture-specific options (e.g. `dropout`) pass through. */
   create(options?: ModelOptions): LayersModel;
 }
@@ -39,6 +41,7 @@ export interface ZooEntry {
 export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   "alexnet": {
     name: "alexnet",
+    extraOptions: ["dropout"],
     description: "AlexNet, torchvision variant (64-192-384-256-256, no groups)",
     inputShape: [224, 224, 3],
     classes: 1000,
@@ -47,6 +50,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "alexnet-caffe": {
     name: "alexnet-caffe",
+    extraOptions: ["dropout", "lrn"],
     description: "AlexNet, Caffe BVLC (227 input, LRN, groups=2 in conv2/4/5)",
     inputShape: [227, 227, 3],
     classes: 1000,
@@ -55,6 +59,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "vgg16": {
     name: "vgg16",
+    extraOptions: ["dropout"],
     description: "VGG-16 (configuration D)",
     inputShape: [224, 224, 3],
     classes: 1000,
@@ -63,6 +68,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "googlenet": {
     name: "googlenet",
+    extraOptions: ["dropout", "lrn"],
     description: "GoogLeNet, Caffe BVLC (no auxiliary heads, no batch norm)",
     inputShape: [224, 224, 3],
     classes: 1000,
@@ -71,6 +77,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "resnet50": {
     name: "resnet50",
+    extraOptions: [],
     description: "ResNet-50 v1.5, torchvision",
     inputShape: [224, 224, 3],
     classes: 1000,
@@ -79,6 +86,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "densenet121": {
     name: "densenet121",
+    extraOptions: [],
     description: "DenseNet-121, torchvision",
     inputShape: [224, 224, 3],
     classes: 1000,
@@ -87,6 +95,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "lenet5": {
     name: "lenet5",
+    extraOptions: [],
     description: "LeNet-5 with ReLU and max pooling",
     inputShape: [28, 28, 1],
     classes: 10,
@@ -95,6 +104,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "convnet": {
     name: "convnet",
+    extraOptions: ["dropout"],
     description: "VGG-style CNN with 5x5 and 3x3 convs for 28x28 images",
     inputShape: [28, 28, 1],
     classes: 10,
@@ -103,6 +113,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "small-cnn": {
     name: "small-cnn",
+    extraOptions: [],
     description: "The two-conv CNN of the PyTorch peer benchmark",
     inputShape: [28, 28, 1],
     classes: 10,
@@ -111,6 +122,7 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
   },
   "resnet20": {
     name: "resnet20",
+    extraOptions: [],
     description: "ResNet-20 for CIFAR-size inputs (projection shortcuts)",
     inputShape: [32, 32, 3],
     classes: 10,
@@ -118,6 +130,8 @@ export const MODEL_ZOO: Readonly<Record<string, ZooEntry>> = Object.freeze({
     create: resnet20,
   },
 });
+
+const COMMON_OPTIONS: readonly string[] = ["inputShape", "classes", "init", "seed"];
 
 /**
  * Names of every zoo model, in zoo order.
@@ -142,7 +156,8 @@ export function modelNames(): string[] {
  * @param options Input shape, classes, initialisation and seed, plus architecture options.
  * @returns An uncompiled tfjs-layers model; call `dispose()` when done.
  * @throws {PluginNotFoundError} When no model has that name; the message lists the known names.
- * @throws {ConfigError} When an option is invalid or the input is too small for the network.
+ * @throws {ConfigError} When an option is unknown for that model or invalid, or the input is too
+ *   small for the network.
  *
  * @example
  * ```ts
@@ -162,5 +177,16 @@ export function createModel(
 ): LayersModel {
   const entry = Object.hasOwn(MODEL_ZOO, name) ? MODEL_ZOO[name] : undefined;
   if (entry === undefined) throw new PluginNotFoundError("model", name, modelNames());
+  const allowed = [...COMMON_OPTIONS, ...entry.extraOptions];
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !allowed.includes(key)) {
+      throw new ConfigError(
+        key,
+        `model "${name}" has no option "${key}": use one of ${
+          allowed.map((k) => `"${k}"`).join(", ")
+        }`,
+      );
+    }
+  }
   return entry.create(options);
 }

@@ -55,6 +55,17 @@ Deno.test("createModel() rejects bad options with a ConfigError and leaks nothin
     () => createModel("lenet5", { init: "ones" as "zeros" }),
     (e: unknown) => e instanceof ConfigError && e.field === "init",
   );
+  assert.throws(
+    () => createModel("lenet5", { dropout: 0.5 }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.field === "dropout" &&
+      e.message.includes('model "lenet5" has no option "dropout": use one of "inputShape"'),
+  );
+  assert.throws(() => createModel("convnet", { dropuot: 0.5 }), /has no option "dropuot"/);
+  assert.throws(
+    () => createModel("convnet", { dropout: 1 }),
+    (e: unknown) => e instanceof ConfigError && e.field === "dropout",
+  );
   // Too small for AlexNet's 11x11/4 stem and three pools.
   assert.throws(
     () => createModel("alexnet-caffe", { inputShape: [20, 20, 3], init: "zeros" }),
