@@ -35,6 +35,11 @@ export interface PrunableLayer {
   readonly geometry?: ConvGeometry;
   /** For dense layers: the number of positions the layer is applied at (1 after a flatten). */
   readonly positions: number;
+  /**
+   * The activations the layer reads, before any `ZeroPadding2D` layer placed in front of it:
+   * measure input activation density on this tensor (padding zeros are not activations).
+   */
+  readonly input: SymbolicTensor;
 }
 
 /**
@@ -48,6 +53,9 @@ export type LayerVariable = tf.LayerVariable;
 
 /** A tfjs-layers layer (`tf.layers.Layer`). */
 export type Layer = tf.layers.Layer;
+
+/** A tensor of a tfjs-layers model graph (`tf.SymbolicTensor`). */
+export type SymbolicTensor = tf.SymbolicTensor;
 
 type Shape = readonly (number | null)[];
 
@@ -101,6 +109,16 @@ function spatial(layer: tf.layers.Layer, groups: number): ConvGeometry {
   };
 }
 
+/** The layer's input, or the input of the zero-padding layer that feeds it. */
+function activationInput(layer: tf.layers.Layer): SymbolicTensor {
+  const node = layer.inboundNodes[0];
+  const source = node?.inboundLayers[0];
+  if (source !== undefined && source.getClassName() === "ZeroPadding2D") {
+    return source.input as SymbolicTensor;
+  }
+  return layer.input as SymbolicTensor;
+}
+
 function describe(layer: tf.layers.Layer): PrunableLayer | undefined {
   const className = layer.getClassName();
   if (className === "Conv2D" || className === GroupedConv2D.className) {
@@ -114,6 +132,7 @@ function describe(layer: tf.layers.Layer): PrunableLayer | undefined {
       layer,
       geometry: spatial(layer, groups),
       positions: 1,
+      input: activationInput(layer),
     };
   }
   if (className === "DepthwiseConv2D") {
@@ -126,6 +145,7 @@ function describe(layer: tf.layers.Layer): PrunableLayer | undefined {
       layer,
       geometry: spatial(layer, kernel.shape[2] as number),
       positions: 1,
+      input: activationInput(layer),
     };
   }
   if (className === "Dense") {
@@ -141,6 +161,7 @@ function describe(layer: tf.layers.Layer): PrunableLayer | undefined {
       kernel,
       layer,
       positions,
+      input: activationInput(layer),
     };
   }
   return undefined;
@@ -166,7 +187,8 @@ function collect(layers: readonly tf.layers.Layer[], out: PrunableLayer[]): void
  * `Dense` (`"dense"`). Other layers (pooling, batch norm, separable and 1-D/3-D convs) are not
  * listed. Nested models are searched. Geometry comes from the layer's first inbound node, so the
  * model must have a fixed spatial input size; a conv behind a `ZeroPadding2D` layer reports the
- * padded input size with `"valid"` padding.
+ * padded input size with `"valid"` padding (true output size and MACs), and its `input` is the
+ * unpadded tensor.
  *
  * @param model A built tfjs-layers model.
  * @returns One entry per prunable layer; nothing is copied (the variables are the model's own).

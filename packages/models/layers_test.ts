@@ -60,6 +60,11 @@ Deno.test("prunableLayers() lists conv, depthwise and dense layers with their ge
   assert.equal(layers[2].geometry?.inputHeight, 6);
   assert.equal(layers[2].geometry?.outputHeight, 4);
   assert.equal(layers[2].geometry?.outputWidth, 3);
+  // c2 reads the depthwise output, not the zero-padded copy of it.
+  assert.equal(layers[2].input, model.getLayer("dw").output);
+  assert.deepEqual(layers[2].input.shape, [null, 2, 1, 16]);
+  assert.equal(layers[0].input, input);
+  assert.equal(layers[3].input, model.getLayer("fc").input);
   assert.equal(layers[3].geometry, undefined);
   assert.equal(layers[3].positions, 1);
   for (const l of layers) assert.deepEqual(l.kernel.shape, l.shape);

@@ -20,7 +20,7 @@
  * @module
  */
 export { prunableLayers } from "./layers.ts";
-export type { Layer, LayersModel, LayerVariable, PrunableLayer } from "./layers.ts";
+export type { Layer, LayersModel, LayerVariable, PrunableLayer, SymbolicTensor } from "./layers.ts";
 export { summarizeModel } from "./summary.ts";
 export type { GrainCounts, LayerSummary, ModelSummary, SummaryOptions } from "./summary.ts";
 export type { ModelOptions } from "./zoo/model_options.ts";
