@@ -1,0 +1,234 @@
+import { grainSizes, LayerError } from "@sparsegrain/core";
+import type { Grains, LayerWeights, Mask } from "@sparsegrain/core";
+
+/**
+ * How to list the elements of every grain quickly, in linearisation order. For a block tiling,
+ * a full (interior) block's elements are `base[g] + rel[k]`; edge blocks, and grains without a
+ * block layout, go through `grains.elementsOf` (marked by `base[g] = -1`).
+ */
+export interface GrainOrder {
+  /** True when grain `g` is element `g` (every block one element). */
+  readonly identity: boolean;
+  /** Element offsets of a full block relative to its first element (length `maxSize`). */
+  readonly rel: Int32Array;
+  /** First element of every full grain, -1 for the others (undefined when `identity`). */
+  readonly base: Int32Array | undefined;
+  /** Size of every grain, or undefined when all have `maxSize`. */
+  readonly sizes: Int32Array | undefined;
+}
+
+/** Builds the fast element listing of `grains`. */
+export function grainOrder(grains: Grains): GrainOrder {
+  const layout = grains.block;
+  if (layout === undefined) {
+    return {
+      identity: false,
+      rel: new Int32Array(0),
+      base: new Int32Array(grains.count).fill(-1),
+      sizes: grainSizes(grains),
+    };
+  }
+  const pad = 4 - layout.shape.length;
+  const dims = [1, 1, 1, 1];
+  const block = [1, 1, 1, 1];
+  for (let i = 0; i < layout.shape.length; i++) {
+    dims[pad + i] = layout.shape[i];
+    block[pad + i] = layout.block[i];
+  }
+  if (block.every((b) => b === 1)) {
+    return { identity: true, rel: new Int32Array([0]), base: undefined, sizes: undefined };
+  }
+  const [A, B, C, D] = dims;
+  const [b0, b1, b2, b3] = block;
+  const strides = [B * C * D, C * D, D, 1];
+  const rel = new Int32Array(b0 * b1 * b2 * b3);
+  let k = 0;
+  for (let a = 0; a < b0; a++) {
+    for (let b = 0; b < b1; b++) {
+      for (let c = 0; c < b2; c++) {
+        for (let d = 0; d < b3; d++) {
+          rel[k++] = a * strides[0] + b * strides[1] + c * strides[2] + d;
+        }
+      }
+    }
+  }
+  const grid = dims.map((d, i) => Math.ceil(d / block[i]));
+  const base = new Int32Array(grains.count);
+  let g = 0;
+  let even = true;
+  for (let i0 = 0; i0 < grid[0]; i0++) {
+    const full0 = (i0 + 1) * b0 <= A;
+    for (let i1 = 0; i1 < grid[1]; i1++) {
+      const full1 = full0 && (i1 + 1) * b1 <= B;
+      for (let i2 = 0; i2 < grid[2]; i2++) {
+        const full2 = full1 && (i2 + 1) * b2 <= C;
+        const start = i0 * b0 * strides[0] + i1 * b1 * strides[1] + i2 * b2 * strides[2];
+        for (let i3 = 0; i3 < grid[3]; i3++) {
+          const full = full2 && (i3 + 1) * b3 <= D;
+          if (!full) even = false;
+          base[g++] = full ? start + i3 * b3 : -1;
+        }
+      }
+    }
+  }
+  return { identity: false, rel, base, sizes: even ? undefined : grainSizes(grains) };
+}
+
+/** What {@link scanGrains} learns about a masked layer. */
+export interface GrainScan {
+  /** Per grain, non-zero when kept (the mask itself for identity grains). */
+  readonly flags: Uint8Array;
+  /** Kept grains. */
+  readonly keptGrains: number;
+  /** Kept elements. */
+  readonly keptElements: number;
+  /** Largest |w| over kept elements. */
+  readonly maxAbs: number;
+}
+
+/**
+ * One pass over the layer in grain order: checks that the mask keeps or prunes whole grains
+ * and that kept weights are finite (`LayerError` naming the layer otherwise), flags kept grains
+ * and finds the largest kept |w|.
+ */
+export function scanGrains(
+  layer: LayerWeights,
+  mask: Mask,
+  grains: Grains,
+  order: GrainOrder,
+): GrainScan {
+  const values = layer.values;
+  if (!(values instanceof Float32Array) || values.length !== grains.elements) {
+    throw new LayerError(
+      layer.name,
+      "values",
+      `${values?.length} values but the grains cover ${grains.elements} elements: encode the layer with its own grains`,
+    );
+  }
+  if (!(mask instanceof Uint8Array) || mask.length !== grains.elements) {
+    throw new LayerError(
+      layer.name,
+      "mask",
+      `expected a Uint8Array of ${grains.elements} entries, found ${
+        mask instanceof Uint8Array ? mask.length : typeof mask
+      }: pass a keep mask over the layer's elements`,
+    );
+  }
+  const scan = order.identity
+    ? scanElements(values, mask)
+    : scanBlocks(layer.name, values, mask, grains, order);
+  if (!Number.isFinite(scan.total)) {
+    for (let e = 0; e < values.length; e++) {
+      if (mask[e] !== 0 && !Number.isFinite(values[e])) {
+        throw new LayerError(
+          layer.name,
+          "values",
+          `kept weight ${e} is ${
+            values[e]
+          }: encode finite weights only (check training for divergence)`,
+        );
+      }
+    }
+  }
+  return scan;
+}
+
+interface Scanned extends GrainScan {
+  /** Sum of kept |w| (not finite when a kept weight is not). */
+  readonly total: number;
+}
+
+/** The scan for element-wise grains (branch-free). */
+function scanElements(values: Float32Array, mask: Mask): Scanned {
+  let maxAbs = 0;
+  let total = 0;
+  let kept = 0;
+  // k is 1 for a kept element, 0 for a pruned one (mask entries are bytes).
+  for (let e = 0; e < mask.length; e++) {
+    const k = (mask[e] + 255) >> 8;
+    const a = Math.abs(values[e]) * k;
+    maxAbs = a > maxAbs ? a : maxAbs;
+    total += a;
+    kept += k;
+  }
+  if (total !== total) {
+    // A NaN somewhere (NaN * 0 is NaN): redo with branches so that pruned NaNs are ignored.
+    maxAbs = 0;
+    total = 0;
+    for (let e = 0; e < mask.length; e++) {
+      if (mask[e] !== 0) {
+        const a = Math.abs(values[e]);
+        if (a > maxAbs) maxAbs = a;
+        total += a;
+      }
+    }
+  }
+  return { flags: mask, keptGrains: kept, keptElements: kept, maxAbs, total };
+}
+
+/** The scan for block grains: also checks that every grain is wholly kept or pruned. */
+function scanBlocks(
+  name: string,
+  values: Float32Array,
+  mask: Mask,
+  grains: Grains,
+  order: GrainOrder,
+): Scanned {
+  let maxAbs = 0;
+  let total = 0;
+  let keptGrains = 0;
+  let keptElements = 0;
+  const flags = new Uint8Array(grains.count);
+  const base = order.base!;
+  const rel = order.rel;
+  const full = grains.maxSize;
+  const buffer = new Int32Array(full);
+  for (let g = 0; g < grains.count; g++) {
+    const start = base[g];
+    const n = start >= 0 ? full : grains.elementsOf(g, buffer);
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const e = start >= 0 ? start + rel[k] : buffer[k];
+      if (mask[e] !== 0) {
+        const a = Math.abs(values[e]);
+        if (a > maxAbs) maxAbs = a;
+        total += a;
+        count++;
+      }
+    }
+    if (count !== 0) {
+      if (count !== n) {
+        throw new LayerError(
+          name,
+          "mask",
+          `grain ${g} has ${count} of its ${n} elements kept: keep or prune whole grains (expand a grain mask with expandGrainMask)`,
+        );
+      }
+      flags[g] = 1;
+      keptGrains++;
+      keptElements += n;
+    }
+  }
+  return { flags, keptGrains, keptElements, maxAbs, total };
+}
+
+/**
+ * Writes the elements of grain `g` into `buffer` (linearisation order) and returns how many,
+ * using the fast forms of `order` when it can.
+ */
+export function elementsOfGrain(
+  grains: Grains,
+  order: GrainOrder,
+  g: number,
+  buffer: Int32Array,
+): number {
+  if (order.identity) {
+    buffer[0] = g;
+    return 1;
+  }
+  const start = order.base![g];
+  if (start < 0) return grains.elementsOf(g, buffer);
+  const rel = order.rel;
+  for (let k = 0; k < rel.length; k++) buffer[k] = start + rel[k];
+  return rel.length;
+}

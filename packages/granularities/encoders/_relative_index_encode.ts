@@ -1,0 +1,423 @@
+import { blockGrains, expandGrainMask } from "@sparsegrain/core";
+import type { EncodedLayer, Grains, LayerWeights, Mask } from "@sparsegrain/core";
+import { grainOrder, scanGrains } from "./_grain_order.ts";
+import type { GrainOrder } from "./_grain_order.ts";
+import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
+import { quantMagnitude, rawBits, ValueCoder } from "./_values.ts";
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** Registry name of the relative-index encoder. */
+export const RELATIVE_INDEX = "relative-index";
+/** Magic of its streams. */
+export const RELATIVE_INDEX_MAGIC = "SGRI";
+
+/**
+ * Encodes a layer in the relative-index format (see relative_index.ts for the format). Two
+ * write paths produce identical bytes: `"fast"` (inlined quantisation and bit packing, used for
+ * value widths up to 16 bits) and `"general"` (through {@link BitSink} and {@link ValueCoder},
+ * used for 32-bit values; tests compare the two).
+ */
+export function encodeRelativeIndex(
+  layer: LayerWeights,
+  mask: Mask,
+  grains: Grains,
+  valueBits: number,
+  indexBits: number,
+  path: "fast" | "general" = "fast",
+): EncodedLayer {
+  if (!warm) warmUp();
+  const order = grainOrder(grains);
+  const scan = scanGrains(layer, mask, grains, order);
+  const flags = scan.flags;
+  const full = grains.maxSize;
+  const sizes = order.sizes;
+  const maxGap = 2 ** indexBits - 1;
+  const { keptGrains, keptElements, maxAbs } = scan;
+
+  // Fillers, to size the stream exactly: a gap of g pruned grains costs floor(g / 2^indexBits).
+  let fillers = 0;
+  let fillerElements = 0;
+  let gap = 0;
+  if (order.identity || sizes === undefined) {
+    for (let g = 0; g < flags.length; g++) {
+      if (flags[g] === 0) gap++;
+      else {
+        fillers += gap >>> indexBits;
+        gap = 0;
+      }
+    }
+    fillerElements = fillers * full;
+  } else {
+    for (let g = 0; g < flags.length; g++) {
+      if (flags[g] === 0) {
+        gap++;
+        continue;
+      }
+      while (gap > maxGap) {
+        fillers++;
+        fillerElements += sizes[g - gap + maxGap];
+        gap -= maxGap + 1;
+      }
+      gap = 0;
+    }
+  }
+  const valueTotal = keptElements * valueBits;
+  const indexTotal = keptGrains * indexBits;
+  const fillerTotal = fillers * indexBits + fillerElements * valueBits;
+  const payload = valueTotal + indexTotal + fillerTotal;
+  const padding = (8 - (payload % 8)) % 8;
+  const totalBytes = HEADER_BYTES + (payload + padding) / 8;
+  const scale = valueBits === 32 ? 0 : Math.fround(maxAbs / (2 ** (valueBits - 1) - 1));
+
+  const written = path === "general" || valueBits > 16
+    ? writeGeneral(layer, grains, flags, totalBytes, scale, valueBits, indexBits)
+    : order.identity
+    ? writeElementsFast(layer.values, flags, totalBytes, scale, valueBits, indexBits)
+    : writeBlocksFast(layer.values, grains, order, flags, totalBytes, scale, valueBits, indexBits);
+  const { bytes, quantization } = written;
+  writeHeader(bytes, {
+    magic: magicOf(RELATIVE_INDEX_MAGIC),
+    valueBits,
+    indexBits,
+    auxBits: 0,
+    elements: grains.elements,
+    grains: grains.count,
+    maxGrainSize: full,
+    scaleBits: floatBits(quantization.scale),
+    keptGrains,
+    count2: fillers,
+  });
+  return {
+    encoder: RELATIVE_INDEX,
+    layer: layer.name,
+    bytes,
+    bits: {
+      value: valueTotal,
+      index: indexTotal,
+      filler: fillerTotal,
+      header: HEADER_BYTES * 8,
+      padding,
+      total: bytes.length * 8,
+    },
+    keptGrains,
+    fillers,
+    quantization,
+  };
+}
+
+interface Written {
+  readonly bytes: Uint8Array;
+  readonly quantization: EncodedLayer["quantization"];
+}
+
+/** The reference writer: `grains.elementsOf` for every grain, one `BitSink.put` per field. */
+function writeGeneral(
+  layer: LayerWeights,
+  grains: Grains,
+  flags: Uint8Array,
+  totalBytes: number,
+  scale: number,
+  valueBits: number,
+  indexBits: number,
+): Written {
+  const values = layer.values;
+  const raw = rawBits(values);
+  const coder = new ValueCoder(valueBits, scale);
+  const sink = new BitSink(totalBytes, HEADER_BYTES);
+  const maxGap = 2 ** indexBits - 1;
+  const buffer = new Int32Array(grains.maxSize);
+  let gap = 0;
+  for (let g = 0; g < grains.count; g++) {
+    if (flags[g] === 0) {
+      gap++;
+      continue;
+    }
+    while (gap > maxGap) {
+      sink.put(maxGap, indexBits);
+      const size = grains.elementsOf(g - gap + maxGap, buffer);
+      for (let k = 0; k < size; k++) sink.putWide(0, valueBits);
+      gap -= maxGap + 1;
+    }
+    sink.put(gap, indexBits);
+    gap = 0;
+    const n = grains.elementsOf(g, buffer);
+    for (let k = 0; k < n; k++) {
+      const e = buffer[k];
+      sink.putWide(coder.word(values[e], raw[e]), valueBits);
+    }
+  }
+  return { bytes: sink.finish(), quantization: coder.report() };
+}
+
+// The fast writers (value widths up to 16 bits) inline quantisation and MSB-first bit packing
+// on local variables. Every field goes through the same packing step:
+//   acc = (acc << bits) | field; nb += bits;
+//   if (nb >= 16) { nb -= 16; write the two bytes above the nb pending bits }
+// `acc` keeps only its low 32 bits, enough: fewer than 16 bits are pending between fields of
+// at most 16 bits. They must give the same bytes as writeGeneral (tests compare them).
+
+/** Fast writer for element-wise grains. */
+function writeElementsFast(
+  values: Float32Array,
+  mask: Uint8Array,
+  totalBytes: number,
+  scale: number,
+  valueBits: number,
+  indexBits: number,
+): Written {
+  const raw = rawBits(values);
+  const bytes = new Uint8Array(totalBytes);
+  const maxGap = 2 ** indexBits - 1;
+  const levels = 2 ** (valueBits - 1) - 1;
+  const shift = valueBits - 1;
+  const quantised = scale > 0;
+  const entryBits = indexBits + valueBits;
+  const joined = entryBits <= 16;
+  let pos = HEADER_BYTES;
+  let acc = 0;
+  let nb = 0;
+  let maxErr = 0;
+  let sumSq = 0;
+  let count = 0;
+  let gap = 0;
+  // Find kept elements four mask bytes at a time: one Int32 read skips four pruned weights and
+  // the lowest set byte of a non-zero word is the next kept one (little-endian order).
+  const n = mask.length;
+  const m = mask.byteOffset % 4 === 0 ? mask : mask.slice();
+  const fullWords = LITTLE_ENDIAN ? n >>> 2 : 0;
+  const m32 = new Int32Array(m.buffer, m.byteOffset, fullWords);
+  const words = (n + 3) >>> 2;
+  for (let w = 0; w < words; w++) {
+    const e0 = w << 2;
+    let word: number;
+    let width = 4;
+    if (w < fullWords) {
+      word = m32[w];
+      if (word === 0) {
+        gap += 4;
+        continue;
+      }
+    } else {
+      width = Math.min(4, n - e0);
+      word = 0;
+      for (let j = 0; j < width; j++) if (m[e0 + j] !== 0) word |= 0xff << (j << 3);
+    }
+    let last = 0;
+    while (word !== 0) {
+      const b = (31 - Math.clz32(word & -word)) >>> 3;
+      word &= ~(0xff << (b << 3));
+      gap += b - last;
+      last = b + 1;
+      while (gap > maxGap) {
+        // filler: index maxGap and one zero value
+        if (joined) {
+          acc = (acc << entryBits) | (maxGap << valueBits);
+          nb += entryBits;
+        } else {
+          acc = (acc << indexBits) | maxGap;
+          nb += indexBits;
+          if (nb >= 16) {
+            nb -= 16;
+            bytes[pos] = acc >>> (nb + 8);
+            bytes[pos + 1] = acc >>> nb;
+            pos += 2;
+          }
+          acc <<= valueBits;
+          nb += valueBits;
+        }
+        if (nb >= 16) {
+          nb -= 16;
+          bytes[pos] = acc >>> (nb + 8);
+          bytes[pos + 1] = acc >>> nb;
+          pos += 2;
+        }
+        gap -= maxGap + 1;
+      }
+      const e = e0 + b;
+      let value = 0;
+      if (quantised) {
+        const v = values[e];
+        const abs = Math.abs(v);
+        const code = quantMagnitude(abs, v < 0, scale, levels);
+        const err = Math.abs(Math.fround(code * scale) - abs);
+        if (err > maxErr) maxErr = err;
+        sumSq += err * err;
+        count++;
+        value = code | ((raw[e] >>> 31) << shift);
+      }
+      if (joined) {
+        acc = (acc << entryBits) | (gap << valueBits) | value;
+        nb += entryBits;
+      } else {
+        acc = (acc << indexBits) | gap;
+        nb += indexBits;
+        if (nb >= 16) {
+          nb -= 16;
+          bytes[pos] = acc >>> (nb + 8);
+          bytes[pos + 1] = acc >>> nb;
+          pos += 2;
+        }
+        acc = (acc << valueBits) | value;
+        nb += valueBits;
+      }
+      if (nb >= 16) {
+        nb -= 16;
+        bytes[pos] = acc >>> (nb + 8);
+        bytes[pos + 1] = acc >>> nb;
+        pos += 2;
+      }
+      gap = 0;
+    }
+    gap += width - last;
+  }
+  pos = flush(bytes, pos, acc, nb, totalBytes);
+  return { bytes, quantization: report(valueBits, scale, maxErr, sumSq, count) };
+}
+
+/** Fast writer for block grains. */
+function writeBlocksFast(
+  values: Float32Array,
+  grains: Grains,
+  order: GrainOrder,
+  flags: Uint8Array,
+  totalBytes: number,
+  scale: number,
+  valueBits: number,
+  indexBits: number,
+): Written {
+  const raw = rawBits(values);
+  const bytes = new Uint8Array(totalBytes);
+  const maxGap = 2 ** indexBits - 1;
+  const levels = 2 ** (valueBits - 1) - 1;
+  const shift = valueBits - 1;
+  const quantised = scale > 0;
+  const base = order.base!;
+  const rel = order.rel;
+  const sizes = order.sizes;
+  const full = grains.maxSize;
+  const buffer = new Int32Array(full);
+  let pos = HEADER_BYTES;
+  let acc = 0;
+  let nb = 0;
+  let maxErr = 0;
+  let sumSq = 0;
+  let count = 0;
+  let gap = 0;
+  for (let g = 0; g < flags.length; g++) {
+    if (flags[g] === 0) {
+      gap++;
+      continue;
+    }
+    while (gap > maxGap) {
+      // filler: index maxGap, then zero values for the pruned grain it stands on
+      const size = sizes === undefined ? full : sizes[g - gap + maxGap];
+      acc = (acc << indexBits) | maxGap;
+      nb += indexBits;
+      for (let k = 0; k <= size; k++) {
+        if (nb >= 16) {
+          nb -= 16;
+          bytes[pos] = acc >>> (nb + 8);
+          bytes[pos + 1] = acc >>> nb;
+          pos += 2;
+        }
+        if (k < size) {
+          acc <<= valueBits;
+          nb += valueBits;
+        }
+      }
+      gap -= maxGap + 1;
+    }
+    acc = (acc << indexBits) | gap;
+    nb += indexBits;
+    if (nb >= 16) {
+      nb -= 16;
+      bytes[pos] = acc >>> (nb + 8);
+      bytes[pos + 1] = acc >>> nb;
+      pos += 2;
+    }
+    gap = 0;
+    const start = base[g];
+    const n = start >= 0 ? full : grains.elementsOf(g, buffer);
+    for (let k = 0; k < n; k++) {
+      let value = 0;
+      if (quantised) {
+        const e = start >= 0 ? start + rel[k] : buffer[k];
+        const v = values[e];
+        const abs = Math.abs(v);
+        const code = quantMagnitude(abs, v < 0, scale, levels);
+        const err = Math.abs(Math.fround(code * scale) - abs);
+        if (err > maxErr) maxErr = err;
+        sumSq += err * err;
+        count++;
+        value = code | ((raw[e] >>> 31) << shift);
+      }
+      acc = (acc << valueBits) | value;
+      nb += valueBits;
+      if (nb >= 16) {
+        nb -= 16;
+        bytes[pos] = acc >>> (nb + 8);
+        bytes[pos + 1] = acc >>> nb;
+        pos += 2;
+      }
+    }
+  }
+  pos = flush(bytes, pos, acc, nb, totalBytes);
+  return { bytes, quantization: report(valueBits, scale, maxErr, sumSq, count) };
+}
+
+/** Writes the pending bits zero-padded to a whole byte; checks the stream is exactly full. */
+function flush(bytes: Uint8Array, pos: number, acc: number, nb: number, total: number): number {
+  if (nb >= 8) {
+    nb -= 8;
+    bytes[pos++] = acc >>> nb;
+  }
+  if (nb > 0) bytes[pos++] = acc << (8 - nb);
+  if (pos !== total) throw new Error(`Internal encoder fault: wrote ${pos} of ${total} bytes`);
+  return pos;
+}
+
+function report(
+  bits: number,
+  scale: number,
+  maxAbsError: number,
+  sumSq: number,
+  count: number,
+): EncodedLayer["quantization"] {
+  return { bits, scale, maxAbsError, rmsError: count > 0 ? Math.sqrt(sumSq / count) : 0 };
+}
+
+let warm = false;
+
+/**
+ * Runs the encoder once on tiny layers that take every branch of the fast writers. V8 compiles
+ * a long-running loop on the fly (on-stack replacement) with the type feedback gathered so far;
+ * code it has never run (fillers, the end of the function) then deoptimises, and V8 keeps
+ * reusing that OSR code, so a first call on a large layer would fall back to the interpreter on
+ * every later call too. A few microseconds of warm-up give every site its feedback first.
+ */
+function warmUp(): void {
+  warm = true;
+  const shapes: number[][] = [[1, 1, 7, 9], [3, 3, 2, 5]];
+  for (const shape of shapes) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(n).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
+    const layer: LayerWeights = { name: "warm-up", kind: "conv2d", shape, values };
+    for (const block of [[1, 1, 1, 1], [2, 2, 1, 2], [1, shape[1], 1, 1]]) {
+      const grains = blockGrainsFor(shape, block);
+      const flags = new Uint8Array(grains.count);
+      for (let g = 0; g < flags.length; g += g < 2 ? 1 : 20) flags[g] = 1;
+      const mask = expandGrainMask(flags, grains);
+      for (const [valueBits, indexBits] of [[8, 4], [16, 4], [4, 1]]) {
+        encodeRelativeIndex(layer, mask, grains, valueBits, indexBits);
+        encodeRelativeIndex(layer, mask.subarray(0), grains, valueBits, indexBits);
+        const zero = { ...layer, values: new Float32Array(n) };
+        encodeRelativeIndex(zero, mask, grains, valueBits, indexBits);
+      }
+    }
+  }
+}
+
+function blockGrainsFor(shape: number[], block: number[]): Grains {
+  return blockGrains(shape, block.map((b, i) => Math.min(b, shape[i])));
+}

@@ -1,0 +1,123 @@
+import { BitstreamError } from "@sparsegrain/core";
+import type { Mask, QuantizationReport } from "@sparsegrain/core";
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The raw IEEE bits of a Float32Array, viewed without copying. */
+export function rawBits(values: Float32Array): Uint32Array {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+/**
+ * Quantises kept weights exactly as core's `quantizeLinear` (symmetric, `scale = max|w| /
+ * (2^(bits-1) - 1)` rounded to float32, `code = clamp(round(w / scale))`), without allocating
+ * tensor-sized arrays, and turns each into a `bits`-bit word: sign-magnitude below 32 bits (the
+ * weight's sign bit first, so a `-0` code survives as `quantizeLinear` produces it), raw IEEE
+ * float32 bits at 32. Tracks the error report.
+ *
+ * `Math.round` is slow in V8, so the magnitude is `floor(|w|/scale + 0.5)`, corrected where it
+ * differs from `|Math.round(w/scale)|`: an exact half of a negative weight rounds towards zero
+ * (`Math.round(-2.5) = -2`), and `|w|/scale = 0.49999999999999994` (where `x + 0.5` rounds up
+ * to 1) gives 0.
+ */
+export class ValueCoder {
+  readonly bits: number;
+  readonly levels: number;
+  readonly scale: number;
+  readonly signShift: number;
+  /** Largest error, sum of squared errors, and count, kept unboxed. */
+  readonly stats: Float64Array = new Float64Array(3);
+
+  constructor(bits: number, scale: number) {
+    this.bits = bits;
+    this.levels = bits === 32 ? 0 : 2 ** (bits - 1) - 1;
+    this.scale = bits === 32 ? 0 : scale;
+    this.signShift = bits === 32 ? 0 : bits - 1;
+  }
+
+  /** Builds a coder whose scale comes from the kept weights of `values` under `mask`. */
+  static fit(values: Float32Array, mask: Mask, bits: number): ValueCoder {
+    if (bits === 32) return new ValueCoder(32, 0);
+    return new ValueCoder(bits, Math.fround(maxKeptAbs(values, mask) / (2 ** (bits - 1) - 1)));
+  }
+
+  /** The word stored for kept weight `v`, whose raw float32 bits are `raw`. */
+  word(v: number, raw: number): number {
+    if (this.signShift === 0) return raw;
+    const scale = this.scale;
+    if (!(scale > 0)) return 0;
+    const abs = Math.abs(v);
+    const code = quantMagnitude(abs, v < 0, scale, this.levels);
+    const err = Math.abs(Math.fround(code * scale) - abs);
+    const stats = this.stats;
+    if (err > stats[0]) stats[0] = err;
+    stats[1] += err * err;
+    stats[2]++;
+    return code | ((raw >>> 31) << this.signShift);
+  }
+
+  /** The error report of the words produced so far. */
+  report(): QuantizationReport {
+    return {
+      bits: this.bits,
+      scale: this.scale,
+      maxAbsError: this.stats[0],
+      rmsError: this.stats[2] > 0 ? Math.sqrt(this.stats[1] / this.stats[2]) : 0,
+    };
+  }
+}
+
+/** The largest `|w|` over the kept elements. */
+export function maxKeptAbs(values: Float32Array, mask: Mask): number {
+  let maxAbs = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask[i] !== 0) {
+      const a = Math.abs(values[i]);
+      if (a > maxAbs) maxAbs = a;
+    }
+  }
+  return maxAbs;
+}
+
+/**
+ * `|Math.max(-levels, Math.min(levels, Math.round(w / scale)))|` for a weight of magnitude
+ * `abs` and sign `negative`, computed with `Math.floor` (see {@link ValueCoder}). `scale > 0`.
+ */
+export function quantMagnitude(
+  abs: number,
+  negative: boolean,
+  scale: number,
+  levels: number,
+): number {
+  const x = abs / scale;
+  let m = Math.floor(x + 0.5);
+  if (m - x >= 0.5 && (negative || x < 0.5)) m -= 1;
+  return m > levels ? levels : m | 0;
+}
+
+/** Turns stored words back into weights. */
+export class ValueDecoder {
+  readonly bits: number;
+  readonly scale: number;
+  readonly signBit: number;
+
+  constructor(encoder: string, bits: number, scaleBits: number) {
+    this.bits = bits;
+    u32[0] = scaleBits;
+    this.scale = f32[0];
+    this.signBit = bits === 32 ? 0 : 2 ** (bits - 1);
+    if (bits !== 32 && !(Number.isFinite(this.scale) && this.scale >= 0)) {
+      throw new BitstreamError(encoder, `scale ${this.scale} is not a finite non-negative number`);
+    }
+  }
+
+  /** The weight of a stored word (to be written into a Float32Array). */
+  value(word: number): number {
+    if (this.bits === 32) {
+      u32[0] = word;
+      return f32[0];
+    }
+    return word >= this.signBit ? -((word - this.signBit) * this.scale) : word * this.scale;
+  }
+}
