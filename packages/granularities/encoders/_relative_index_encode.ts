@@ -1,11 +1,9 @@
 import { blockGrains, expandGrainMask } from "@sparsegrain/core";
 import type { EncodedLayer, Grains, LayerWeights, Mask } from "@sparsegrain/core";
-import { grainOrder, scanGrains } from "./_grain_order.ts";
+import { grainOrder, LITTLE_ENDIAN, scanGrains } from "./_grain_order.ts";
 import type { GrainOrder } from "./_grain_order.ts";
 import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
-import { quantMagnitude, rawBits, ValueCoder } from "./_values.ts";
-
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+import { rawBits, ValueCoder } from "./_values.ts";
 
 /** Registry name of the relative-index encoder. */
 export const RELATIVE_INDEX = "relative-index";
@@ -28,53 +26,28 @@ export function encodeRelativeIndex(
 ): EncodedLayer {
   if (!warm) warmUp();
   const order = grainOrder(grains);
-  const scan = scanGrains(layer, mask, grains, order);
-  const flags = scan.flags;
-  const full = grains.maxSize;
-  const sizes = order.sizes;
-  const maxGap = 2 ** indexBits - 1;
-  const { keptGrains, keptElements, maxAbs } = scan;
-
-  // Fillers, to size the stream exactly: a gap of g pruned grains costs floor(g / 2^indexBits).
-  let fillers = 0;
-  let fillerElements = 0;
-  let gap = 0;
-  if (order.identity || sizes === undefined) {
-    for (let g = 0; g < flags.length; g++) {
-      if (flags[g] === 0) gap++;
-      else {
-        fillers += gap >>> indexBits;
-        gap = 0;
-      }
-    }
-    fillerElements = fillers * full;
-  } else {
-    for (let g = 0; g < flags.length; g++) {
-      if (flags[g] === 0) {
-        gap++;
-        continue;
-      }
-      while (gap > maxGap) {
-        fillers++;
-        fillerElements += sizes[g - gap + maxGap];
-        gap -= maxGap + 1;
-      }
-      gap = 0;
-    }
-  }
+  const { flags, keptGrains, keptElements, maxAbs } = scanGrains(layer, mask, grains, order);
+  const scale = valueBits === 32 ? 0 : Math.fround(maxAbs / (2 ** (valueBits - 1) - 1));
+  // The writers count fillers as they go, into a buffer sized for the most fillers possible
+  // (every 2^indexBits pruned grains), then trim: one pass fewer than sizing exactly first.
+  const mostFillers = Math.floor((grains.count - keptGrains) / 2 ** indexBits);
+  const capacityBits = keptElements * valueBits + keptGrains * indexBits +
+    mostFillers * (indexBits + grains.maxSize * valueBits);
+  const capacity = HEADER_BYTES + Math.ceil(capacityBits / 8);
+  const written = path === "general" || valueBits > 16
+    ? writeGeneral(layer, grains, flags, capacity, scale, valueBits, indexBits)
+    : order.identity
+    ? writeElementsFast(layer.values, flags, capacity, scale, valueBits, indexBits)
+    : writeBlocksFast(layer.values, grains, order, flags, capacity, scale, valueBits, indexBits);
+  const { fillers } = written;
   const valueTotal = keptElements * valueBits;
   const indexTotal = keptGrains * indexBits;
-  const fillerTotal = fillers * indexBits + fillerElements * valueBits;
+  const fillerTotal = fillers * indexBits + written.fillerElements * valueBits;
   const payload = valueTotal + indexTotal + fillerTotal;
   const padding = (8 - (payload % 8)) % 8;
-  const totalBytes = HEADER_BYTES + (payload + padding) / 8;
-  const scale = valueBits === 32 ? 0 : Math.fround(maxAbs / (2 ** (valueBits - 1) - 1));
-
-  const written = path === "general" || valueBits > 16
-    ? writeGeneral(layer, grains, flags, totalBytes, scale, valueBits, indexBits)
-    : order.identity
-    ? writeElementsFast(layer.values, flags, totalBytes, scale, valueBits, indexBits)
-    : writeBlocksFast(layer.values, grains, order, flags, totalBytes, scale, valueBits, indexBits);
+  if (written.bytes.length !== HEADER_BYTES + (payload + padding) / 8) {
+    throw new Error(`Internal encoder fault: ${written.bytes.length} bytes for ${payload} bits`);
+  }
   const { bytes, quantization } = written;
   writeHeader(bytes, {
     magic: magicOf(RELATIVE_INDEX_MAGIC),
@@ -83,7 +56,7 @@ export function encodeRelativeIndex(
     auxBits: 0,
     elements: grains.elements,
     grains: grains.count,
-    maxGrainSize: full,
+    maxGrainSize: grains.maxSize,
     scaleBits: floatBits(quantization.scale),
     keptGrains,
     count2: fillers,
@@ -108,6 +81,8 @@ export function encodeRelativeIndex(
 
 interface Written {
   readonly bytes: Uint8Array;
+  readonly fillers: number;
+  readonly fillerElements: number;
   readonly quantization: EncodedLayer["quantization"];
 }
 
@@ -116,7 +91,7 @@ function writeGeneral(
   layer: LayerWeights,
   grains: Grains,
   flags: Uint8Array,
-  totalBytes: number,
+  capacity: number,
   scale: number,
   valueBits: number,
   indexBits: number,
@@ -124,10 +99,12 @@ function writeGeneral(
   const values = layer.values;
   const raw = rawBits(values);
   const coder = new ValueCoder(valueBits, scale);
-  const sink = new BitSink(totalBytes, HEADER_BYTES);
+  const sink = new BitSink(capacity, HEADER_BYTES);
   const maxGap = 2 ** indexBits - 1;
   const buffer = new Int32Array(grains.maxSize);
   let gap = 0;
+  let fillers = 0;
+  let fillerElements = 0;
   for (let g = 0; g < grains.count; g++) {
     if (flags[g] === 0) {
       gap++;
@@ -138,6 +115,8 @@ function writeGeneral(
       const size = grains.elementsOf(g - gap + maxGap, buffer);
       for (let k = 0; k < size; k++) sink.putWide(0, valueBits);
       gap -= maxGap + 1;
+      fillers++;
+      fillerElements += size;
     }
     sink.put(gap, indexBits);
     gap = 0;
@@ -147,7 +126,7 @@ function writeGeneral(
       sink.putWide(coder.word(values[e], raw[e]), valueBits);
     }
   }
-  return { bytes: sink.finish(), quantization: coder.report() };
+  return { bytes: sink.finish(false), fillers, fillerElements, quantization: coder.report() };
 }
 
 // The fast writers (value widths up to 16 bits) inline quantisation and MSB-first bit packing
@@ -161,13 +140,13 @@ function writeGeneral(
 function writeElementsFast(
   values: Float32Array,
   mask: Uint8Array,
-  totalBytes: number,
+  capacity: number,
   scale: number,
   valueBits: number,
   indexBits: number,
 ): Written {
   const raw = rawBits(values);
-  const bytes = new Uint8Array(totalBytes);
+  const bytes = new Uint8Array(capacity);
   const maxGap = 2 ** indexBits - 1;
   const levels = 2 ** (valueBits - 1) - 1;
   const shift = valueBits - 1;
@@ -181,6 +160,7 @@ function writeElementsFast(
   let sumSq = 0;
   let count = 0;
   let gap = 0;
+  let fillers = 0;
   // Find kept elements four mask bytes at a time: one Int32 read skips four pruned weights and
   // the lowest set byte of a non-zero word is the next kept one (little-endian order).
   const n = mask.length;
@@ -233,13 +213,18 @@ function writeElementsFast(
           pos += 2;
         }
         gap -= maxGap + 1;
+        fillers++;
       }
       const e = e0 + b;
       let value = 0;
       if (quantised) {
         const v = values[e];
         const abs = Math.abs(v);
-        const code = quantMagnitude(abs, v < 0, scale, levels);
+        // quantMagnitude(abs, v < 0, scale, levels), inlined (too big a caller for V8 to do it)
+        const x = abs / scale;
+        let mag = Math.floor(x + 0.5);
+        if (mag - x >= 0.5 && (v < 0 || x < 0.5)) mag -= 1;
+        const code = mag > levels ? levels : mag | 0;
         const err = Math.abs(Math.fround(code * scale) - abs);
         if (err > maxErr) maxErr = err;
         sumSq += err * err;
@@ -271,8 +256,12 @@ function writeElementsFast(
     }
     gap += width - last;
   }
-  pos = flush(bytes, pos, acc, nb, totalBytes);
-  return { bytes, quantization: report(valueBits, scale, maxErr, sumSq, count) };
+  return {
+    bytes: flush(bytes, pos, acc, nb),
+    fillers,
+    fillerElements: fillers,
+    quantization: report(valueBits, scale, maxErr, sumSq, count),
+  };
 }
 
 /** Fast writer for block grains. */
@@ -281,13 +270,13 @@ function writeBlocksFast(
   grains: Grains,
   order: GrainOrder,
   flags: Uint8Array,
-  totalBytes: number,
+  capacity: number,
   scale: number,
   valueBits: number,
   indexBits: number,
 ): Written {
   const raw = rawBits(values);
-  const bytes = new Uint8Array(totalBytes);
+  const bytes = new Uint8Array(capacity);
   const maxGap = 2 ** indexBits - 1;
   const levels = 2 ** (valueBits - 1) - 1;
   const shift = valueBits - 1;
@@ -304,6 +293,8 @@ function writeBlocksFast(
   let sumSq = 0;
   let count = 0;
   let gap = 0;
+  let fillers = 0;
+  let fillerElements = 0;
   for (let g = 0; g < flags.length; g++) {
     if (flags[g] === 0) {
       gap++;
@@ -327,6 +318,8 @@ function writeBlocksFast(
         }
       }
       gap -= maxGap + 1;
+      fillers++;
+      fillerElements += size;
     }
     acc = (acc << indexBits) | gap;
     nb += indexBits;
@@ -345,7 +338,11 @@ function writeBlocksFast(
         const e = start >= 0 ? start + rel[k] : buffer[k];
         const v = values[e];
         const abs = Math.abs(v);
-        const code = quantMagnitude(abs, v < 0, scale, levels);
+        // quantMagnitude(abs, v < 0, scale, levels), inlined (too big a caller for V8 to do it)
+        const x = abs / scale;
+        let mag = Math.floor(x + 0.5);
+        if (mag - x >= 0.5 && (v < 0 || x < 0.5)) mag -= 1;
+        const code = mag > levels ? levels : mag | 0;
         const err = Math.abs(Math.fround(code * scale) - abs);
         if (err > maxErr) maxErr = err;
         sumSq += err * err;
@@ -362,19 +359,25 @@ function writeBlocksFast(
       }
     }
   }
-  pos = flush(bytes, pos, acc, nb, totalBytes);
-  return { bytes, quantization: report(valueBits, scale, maxErr, sumSq, count) };
+  return {
+    bytes: flush(bytes, pos, acc, nb),
+    fillers,
+    fillerElements,
+    quantization: report(valueBits, scale, maxErr, sumSq, count),
+  };
 }
 
-/** Writes the pending bits zero-padded to a whole byte; checks the stream is exactly full. */
-function flush(bytes: Uint8Array, pos: number, acc: number, nb: number, total: number): number {
+/** Writes the pending bits zero-padded to a whole byte; returns the stream trimmed to length. */
+function flush(bytes: Uint8Array, pos: number, acc: number, nb: number): Uint8Array {
   if (nb >= 8) {
     nb -= 8;
     bytes[pos++] = acc >>> nb;
   }
   if (nb > 0) bytes[pos++] = acc << (8 - nb);
-  if (pos !== total) throw new Error(`Internal encoder fault: wrote ${pos} of ${total} bytes`);
-  return pos;
+  if (pos > bytes.length) {
+    throw new Error(`Internal encoder fault: wrote past ${bytes.length} bytes`);
+  }
+  return pos === bytes.length ? bytes : bytes.slice(0, pos);
 }
 
 function report(

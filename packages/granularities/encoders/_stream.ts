@@ -76,8 +76,11 @@ export class BitSink {
     }
   }
 
-  /** Pads the last byte with zeros and checks the stream filled the buffer exactly. */
-  finish(): Uint8Array {
+  /**
+   * Pads the last byte with zeros. With `exact`, checks that the stream filled the buffer;
+   * otherwise returns a copy trimmed to the bytes written.
+   */
+  finish(exact = true): Uint8Array {
     let n = this.n;
     let acc = this.acc;
     if (n % 8 !== 0) {
@@ -90,10 +93,11 @@ export class BitSink {
     }
     this.n = 0;
     this.acc = 0;
-    if (this.pos !== this.bytes.length) {
+    if (this.pos === this.bytes.length) return this.bytes;
+    if (exact || this.pos > this.bytes.length) {
       throw new Error(`Internal encoder fault: wrote ${this.pos} of ${this.bytes.length} bytes`);
     }
-    return this.bytes;
+    return this.bytes.slice(0, this.pos);
   }
 }
 
