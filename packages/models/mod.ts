@@ -69,3 +69,41 @@ export type { FashionMnistOptions, ImageDataset } from "./data/fashion_mnist.ts"
 export { CIFAR10_CLASSES, decodeCifar10Batch, loadCifar10 } from "./data/cifar10.ts";
 export type { Cifar10Options } from "./data/cifar10.ts";
 export { DATASET_NAMES, loadDataset } from "./data/load_dataset.ts";
+export type { Tensor, Variable } from "./training/tensor_types.ts";
+export type {
+  ActivationDensity,
+  ConvGeometry,
+  LayerKind,
+  LayerWeights,
+  Mask,
+  QuantizationReport,
+} from "@sparsegrain/core";
+export {
+  applyMasks,
+  extractLayerWeights,
+  maskTensors,
+  quantizeModelWeights,
+  writeLayerWeights,
+} from "./bridge.ts";
+export type { QuantizedWeights, QuantizeOptions } from "./bridge.ts";
+export { createOptimizer } from "./training/optimizer.ts";
+export type {
+  AdamSpec,
+  MaskedOptimizer,
+  OptimizerSpec,
+  Parameter,
+  SgdSpec,
+} from "./training/optimizer.ts";
+export { learningRateAt } from "./training/lr_schedule.ts";
+export type { LrSchedule } from "./training/lr_schedule.ts";
+export { evaluateModel } from "./training/evaluate.ts";
+export type { EvaluateOptions, Evaluation } from "./training/evaluate.ts";
+export { trainModel } from "./training/train.ts";
+export type { EpochRecord, TrainOptions, TrainProgress, TrainResult } from "./training/train.ts";
+export { measureActivationDensity } from "./training/activation_density.ts";
+export type { ActivationDensityOptions, MeasuredDensity } from "./training/activation_density.ts";
+export { evaluateQuantized } from "./training/quantized_evaluation.ts";
+export type {
+  QuantizedEvaluation,
+  QuantizedEvaluationOptions,
+} from "./training/quantized_evaluation.ts";

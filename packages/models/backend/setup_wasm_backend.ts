@@ -4,7 +4,6 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
 import { registerWasmTrainingKernels } from "./training_kernels.ts";
 
 let ready: Promise<void> | undefined;
@@ -27,6 +26,9 @@ let ready: Promise<void> | undefined;
 export function setupWasmBackend(): Promise<void> {
   if (ready === undefined) {
     ready = (async () => {
+      // Imported here, not at module load, so that importing this package does not make an
+      // uninitialised wasm backend the default for code that never calls this function.
+      await import("@tensorflow/tfjs-backend-wasm");
       registerWasmTrainingKernels();
       const ok = await tf.setBackend("wasm");
       if (!ok) {
