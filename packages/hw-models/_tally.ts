@@ -30,31 +30,64 @@ export interface Tallies {
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-interface NibbleTables {
-  readonly lead: Uint8Array;
-  readonly trail: Uint8Array;
-  readonly pop: Uint8Array;
-  readonly inner: Uint8Array;
+/**
+ * Zero-run facts of every mask pattern of 4 and of 16 elements, for one index width.
+ *
+ * A 4-element pattern is one little-endian word of 0/1 bytes folded to a nibble (bit `i` =
+ * byte `i`). A 16-element block is four words `a, b, c, d` folded into
+ * `x = a | b << 1 | c << 2 | d << 3` and packed as `q`, so that element `e` of the block (word
+ * `e >> 2`, byte `e & 3`) is bit `4 * (e & 3) + (e >> 2)` of `q`.
+ */
+interface ScanTables {
+  /** Zeros before the first kept element (the block size when none). */
+  readonly lead4: Uint8Array;
+  readonly lead16: Uint8Array;
+  /** Zeros after the last kept element. */
+  readonly trail4: Uint8Array;
+  readonly trail16: Uint8Array;
+  /** Kept elements. */
+  readonly pop4: Uint8Array;
+  readonly pop16: Uint8Array;
+  /** Fillers for the zero runs between kept elements inside the pattern. */
+  readonly inner4: Uint8Array;
+  readonly inner16: Uint8Array;
 }
 
-const nibbleCache = new Map<number, NibbleTables>();
+const tableCache = new Map<number, ScanTables>();
 
-/** Zero-run facts of every 4-element pattern (bit i = element i kept), for one index width. */
-function nibbleTables(shift: number): NibbleTables {
-  const cached = nibbleCache.get(shift);
-  if (cached) return cached;
-  const lead = new Uint8Array(16), trail = new Uint8Array(16);
-  const pop = new Uint8Array(16), inner = new Uint8Array(16);
-  for (let p = 1; p < 16; p++) {
-    const ones: number[] = [];
-    for (let b = 0; b < 4; b++) if (p & (1 << b)) ones.push(b);
-    lead[p] = ones[0];
-    trail[p] = 3 - ones[ones.length - 1];
-    pop[p] = ones.length;
-    for (let i = 1; i < ones.length; i++) inner[p] += (ones[i] - ones[i - 1] - 1) >>> shift;
+function patternFacts(
+  size: number,
+  bitOf: (e: number) => number,
+  shift: number,
+): [Uint8Array, Uint8Array, Uint8Array, Uint8Array] {
+  const n = 1 << size;
+  const lead = new Uint8Array(n), trail = new Uint8Array(n);
+  const pop = new Uint8Array(n), inner = new Uint8Array(n);
+  for (let q = 0; q < n; q++) {
+    let first = -1, last = -1, count = 0, fill = 0;
+    for (let e = 0; e < size; e++) {
+      if ((q >> bitOf(e)) & 1) {
+        if (last >= 0) fill += (e - last - 1) >>> shift;
+        if (first < 0) first = e;
+        last = e;
+        count++;
+      }
+    }
+    lead[q] = first < 0 ? size : first;
+    trail[q] = last < 0 ? size : size - 1 - last;
+    pop[q] = count;
+    inner[q] = fill;
   }
-  const tables = { lead, trail, pop, inner };
-  nibbleCache.set(shift, tables);
+  return [lead, trail, pop, inner];
+}
+
+function scanTables(shift: number): ScanTables {
+  const cached = tableCache.get(shift);
+  if (cached) return cached;
+  const [lead4, trail4, pop4, inner4] = patternFacts(4, (e) => e, shift);
+  const [lead16, trail16, pop16, inner16] = patternFacts(16, (e) => 4 * (e & 3) + (e >> 2), shift);
+  const tables = { lead4, trail4, pop4, inner4, lead16, trail16, pop16, inner16 };
+  tableCache.set(shift, tables);
   return tables;
 }
 
@@ -66,59 +99,130 @@ let runBad = 0;
 
 /**
  * Walks mask bytes `[lo, hi)` of one stream in order: counts kept entries, fillers (a zero run of
- * `g` before a kept entry costs `g >>> shift` fillers) and the zero run left open at the end.
- * Aligned 4-byte words are handled whole through a 16-entry pattern table.
+ * `g` before a kept entry costs `g >>> shift` fillers) and the zero run left open at the end, and
+ * ORs the bytes into `live8` at `lo + liveDelta` onwards (when `trackLive`). With word views (`m32`, `live32`: the
+ * mask and `live8` are 4-byte aligned and `liveDelta` is a multiple of 4), aligned 16-byte blocks
+ * and 4-byte words go through pattern tables; single bytes are handled without branches.
  */
 function scanRun(
   m8: Uint8Array,
   m32: Uint32Array | null,
+  live8: Uint8Array,
+  live32: Uint32Array | null,
+  liveDelta: number,
   lo: number,
   hi: number,
   gapIn: number,
   shift: number,
-  t: NibbleTables,
+  t: ScanTables,
+  trackLive: boolean,
 ): void {
   let kept = 0, fillers = 0, gap = gapIn, bad = 0;
   let i = lo;
-  if (m32 !== null) {
-    while (i < hi && (i & 3) !== 0) {
-      const v = m8[i++];
+  if (m32 !== null && live32 !== null && hi - lo >= 8) {
+    for (; (i & 3) !== 0; i++) {
+      const v = m8[i];
+      live8[i + liveDelta] |= v;
       bad |= v;
-      if (v !== 0) {
-        fillers += gap >>> shift;
-        gap = 0;
-        kept++;
-      } else gap++;
+      kept += v;
+      fillers += (gap >>> shift) * v;
+      gap = (gap + 1) & (v - 1);
     }
+    const wordDelta = liveDelta >> 2;
     const wordEnd = hi >> 2;
-    const { lead, trail, pop, inner } = t;
-    for (let w = i >> 2; w < wordEnd; w++) {
+    let w = i >> 2;
+    const { lead16, trail16, pop16, inner16 } = t;
+    for (; w + 4 <= wordEnd; w += 4) {
+      const a = m32[w], b = m32[w + 1], c = m32[w + 2], d = m32[w + 3];
+      const any = a | b | c | d;
+      if (any === 0) {
+        gap += 16;
+        continue;
+      }
+      bad |= any;
+      if (trackLive) {
+        const lw = w + wordDelta;
+        live32[lw] |= a;
+        live32[lw + 1] |= b;
+        live32[lw + 2] |= c;
+        live32[lw + 3] |= d;
+      }
+      const x = a | (b << 1) | (c << 2) | (d << 3);
+      const q = (x & 0xf) | ((x >>> 4) & 0xf0) | ((x >>> 8) & 0xf00) | ((x >>> 12) & 0xf000);
+      fillers += ((gap + lead16[q]) >>> shift) + inner16[q];
+      gap = trail16[q];
+      kept += pop16[q];
+    }
+    const { lead4, trail4, pop4, inner4 } = t;
+    for (; w < wordEnd; w++) {
       const x = m32[w];
       if (x === 0) {
         gap += 4;
         continue;
       }
       bad |= x;
-      const p = (x | (x >>> 7) | (x >>> 14) | (x >>> 21)) & 15;
-      fillers += ((gap + lead[p]) >>> shift) + inner[p];
-      gap = trail[p];
-      kept += pop[p];
+      if (trackLive) live32[w + wordDelta] |= x;
+      const q = (x | (x >>> 7) | (x >>> 14) | (x >>> 21)) & 15;
+      fillers += ((gap + lead4[q]) >>> shift) + inner4[q];
+      gap = trail4[q];
+      kept += pop4[q];
     }
-    if (wordEnd << 2 > i) i = wordEnd << 2;
+    if (w << 2 > i) i = w << 2;
   }
   for (; i < hi; i++) {
     const v = m8[i];
+    live8[i + liveDelta] |= v;
     bad |= v;
-    if (v !== 0) {
-      fillers += gap >>> shift;
-      gap = 0;
-      kept++;
-    } else gap++;
+    kept += v;
+    fillers += (gap >>> shift) * v;
+    gap = (gap + 1) & (v - 1);
   }
   runKept = kept;
   runFillers = fillers;
   runGap = gap;
   runBad |= bad;
+}
+
+/**
+ * Adds mask bytes `[src, src + length)` into fragment counts at `dst` (one count per byte) and
+ * returns how many were kept. With word views and aligned offsets, four bytes are added per step
+ * (byte lanes never carry: every fragment count stays below 256).
+ */
+function addRow(
+  m8: Uint8Array,
+  m32: Uint32Array | null,
+  f8: Uint8Array,
+  f32: Uint32Array | null,
+  src: number,
+  dst: number,
+  length: number,
+): number {
+  let kept = 0, bad = 0, i = 0;
+  if (m32 !== null && f32 !== null && (src & 3) === 0 && (dst & 3) === 0) {
+    const words = length >> 2;
+    const s0 = src >> 2, d0 = dst >> 2;
+    let lanes = 0;
+    for (let j = 0; j < words; j++) {
+      const x = m32[s0 + j];
+      f32[d0 + j] += x;
+      lanes += x;
+      bad |= x;
+      if ((j & 127) === 127) {
+        kept += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+        lanes = 0;
+      }
+    }
+    kept += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+    i = words << 2;
+  }
+  for (; i < length; i++) {
+    const v = m8[src + i];
+    f8[dst + i] += v;
+    kept += v;
+    bad |= v;
+  }
+  runBad |= bad;
+  return kept;
 }
 
 function badMask(name: string, mask: Mask): LayerError {
@@ -149,7 +253,7 @@ export function tallyMask(plan: Plan, mask: Mask): Tallies {
     );
   }
   const { R, S, A3, A4 } = p;
-  const { streams, chunks, chunkStart, streamChannel, tapHits } = plan;
+  const { streams, chunks, chunkStart, chunkOf, streamChannel, tapHits } = plan;
   const shift = plan.machine.indexBits;
   const channels = p.inputChannels;
   const streamed = new Float64Array(streams);
@@ -166,17 +270,33 @@ export function tallyMask(plan: Plan, mask: Mask): Tallies {
   runBad = 0;
 
   if (plan.elementwise) {
-    const tables = nibbleTables(shift);
-    const live32 = m32 !== null && A4 % 4 === 0 && live.length % 4 === 0
-      ? new Uint32Array(live.buffer)
-      : null;
+    const tables = scanTables(shift);
+    // live32 views `live` by words; the word path needs its offsets to stay 4-aligned.
+    const live32 = m32 !== null && A4 % 4 === 0 ? new Uint32Array(live.buffer) : null;
+    // Output liveness is tracked until every output is seen live (checked every 32 rows).
+    let trackLive = true;
+    let rowCount = 0;
     let row = 0;
     for (let rs = 0; rs < R * S; rs++) {
       const tap = tapHits[rs];
       for (let a3 = 0; a3 < A3; a3++, row += A4) {
+        if (trackLive && (++rowCount & 31) === 0 && live.indexOf(0) < 0) trackLive = false;
+        const liveDelta = (depthwise ? a3 * A4 : 0) - row;
         for (let c = 0; c < chunks; c++) {
           const st = a3 * chunks + c;
-          scanRun(mask, m32, row + chunkStart[c], row + chunkStart[c + 1], gaps[st], shift, tables);
+          scanRun(
+            mask,
+            m32,
+            live,
+            live32,
+            liveDelta,
+            row + chunkStart[c],
+            row + chunkStart[c + 1],
+            gaps[st],
+            shift,
+            tables,
+            trackLive,
+          );
           gaps[st] = runGap;
           if (runKept === 0 && runFillers === 0) continue;
           streamed[st] += runKept;
@@ -184,13 +304,6 @@ export function tallyMask(plan: Plan, mask: Mask): Tallies {
           const ci = streamChannel[st];
           kept[ci] += runKept;
           products[ci] += runKept * tap;
-        }
-        const liveBase = depthwise ? a3 * A4 : 0;
-        if (live32 !== null) {
-          const w0 = row >> 2, l0 = liveBase >> 2;
-          for (let j = 0; j < A4 >> 2; j++) live32[l0 + j] |= m32![w0 + j];
-        } else {
-          for (let a4 = 0; a4 < A4; a4++) live[liveBase + a4] |= mask[row + a4];
         }
       }
     }
@@ -216,7 +329,18 @@ export function tallyMask(plan: Plan, mask: Mask): Tallies {
   const { rows, cols, pieces, pieceOf, pieceStart, pieceChunk } = plan;
   const [br, bs] = plan.block;
   const nRB = rows.blocks, nSB = cols.blocks;
-  const fragments = new Int32Array(nRB * nSB * A3 * pieces);
+  const size = nRB * nSB * A3 * pieces;
+  let widest = 0;
+  for (let piece = 0; piece < pieces; piece++) {
+    widest = Math.max(widest, pieceStart[piece + 1] - pieceStart[piece]);
+  }
+  // Byte counts (added four at a time) when pieces are single indices and counts stay < 256.
+  const bytewise = pieces === A4 && br * bs * widest < 256;
+  const frag8 = bytewise ? new Uint8Array(size) : null;
+  const frag32 = frag8 !== null && size % 4 === 0 ? new Uint32Array(frag8.buffer) : null;
+  const fragments: Uint8Array | Int32Array = frag8 ?? new Int32Array(size);
+  // Channel segments of a row: conv groups (the input channel changes with the group).
+  const perGroup = depthwise ? A4 : A4 / p.groups;
   let bad = 0;
   let row = 0;
   for (let r = 0; r < R; r++) {
@@ -226,53 +350,113 @@ export function tallyMask(plan: Plan, mask: Mask): Tallies {
       const sb = Math.floor(s / bs);
       for (let a3 = 0; a3 < A3; a3++, row += A4) {
         const fb = ((rb * nSB + sb) * A3 + a3) * pieces;
-        for (let c = 0; c < chunks; c++) {
+        for (let g0 = 0; g0 < A4; g0 += perGroup) {
           let k = 0;
-          const end = chunkStart[c + 1];
-          for (let a4 = chunkStart[c]; a4 < end; a4++) {
-            const v = mask[row + a4];
-            bad |= v;
-            k += v;
-            fragments[fb + pieceOf[a4]] += v;
+          if (frag8 !== null) {
+            k = addRow(mask, m32, frag8, frag32, row + g0, fb + g0, perGroup);
+          } else {
+            for (let a4 = g0; a4 < g0 + perGroup; a4++) {
+              const v = mask[row + a4];
+              bad |= v;
+              k += v;
+              fragments[fb + pieceOf[a4]] += v;
+            }
           }
           if (k === 0) continue;
-          const ci = streamChannel[a3 * chunks + c];
+          const ci = streamChannel[a3 * chunks + chunkOf[g0]];
           kept[ci] += k;
           products[ci] += k * tap;
         }
       }
     }
   }
-  if ((bad & 0xfe) !== 0) throw badMask(p.name, mask);
+  if (((bad | runBad) & 0xfefefefe) !== 0) throw badMask(p.name, mask);
 
   // Stage 2: one step per fragment, in stream order (rb, sb, piece) for every stream.
   const accumulations = new Float64Array(channels);
   const accesses = new Float64Array(channels);
   const { windowEntries, windowAccesses } = plan;
-  let f = 0;
-  for (let rb = 0; rb < nRB; rb++) {
-    const height = rows.blockStart[rb + 1] - rows.blockStart[rb];
-    for (let sb = 0; sb < nSB; sb++) {
-      const area = height * (cols.blockStart[sb + 1] - cols.blockStart[sb]);
-      const win = rb * nSB + sb;
-      const winEntries = windowEntries[win], winAccesses = windowAccesses[win];
-      for (let a3 = 0; a3 < A3; a3++) {
-        const liveBase = depthwise ? a3 * pieces : 0;
-        for (let piece = 0; piece < pieces; piece++, f++) {
-          const st = a3 * chunks + pieceChunk[piece];
-          if (fragments[f] === 0) {
-            gaps[st]++;
-            continue;
+  if (pieces === A4) {
+    // Pieces are single output channels: fragment flags are scanned like a mask.
+    const flags = frag8 ?? new Uint8Array(size);
+    if (frag32 !== null) {
+      for (let j = 0; j < frag32.length; j++) {
+        let t = frag32[j];
+        t |= t >>> 4;
+        t |= t >>> 2;
+        t |= t >>> 1;
+        frag32[j] = t & 0x01010101;
+      }
+    } else {
+      for (let j = 0; j < size; j++) flags[j] = fragments[j] !== 0 ? 1 : 0;
+    }
+    const flags32 = frag32 ??
+      (LITTLE_ENDIAN && size % 4 === 0 ? new Uint32Array(flags.buffer) : null);
+    const live32 = A4 % 4 === 0 ? new Uint32Array(live.buffer) : null;
+    const tables = scanTables(shift);
+    for (let rb = 0; rb < nRB; rb++) {
+      const height = rows.blockStart[rb + 1] - rows.blockStart[rb];
+      for (let sb = 0; sb < nSB; sb++) {
+        const area = height * (cols.blockStart[sb + 1] - cols.blockStart[sb]);
+        const win = rb * nSB + sb;
+        const winEntries = windowEntries[win], winAccesses = windowAccesses[win];
+        for (let a3 = 0; a3 < A3; a3++) {
+          const fb = ((rb * nSB + sb) * A3 + a3) * A4;
+          const liveDelta = (depthwise ? a3 * A4 : 0) - fb;
+          for (let c = 0; c < chunks; c++) {
+            const st = a3 * chunks + c;
+            scanRun(
+              flags,
+              flags32,
+              live,
+              live32,
+              liveDelta,
+              fb + chunkStart[c],
+              fb + chunkStart[c + 1],
+              gaps[st],
+              shift,
+              tables,
+              true,
+            );
+            gaps[st] = runGap;
+            const stored = runKept;
+            if (stored === 0) continue;
+            streamed[st] += area * stored;
+            indexEntries[st] += stored + runFillers;
+            fillers[st] += runFillers;
+            const ci = streamChannel[st];
+            accumulations[ci] += stored * winEntries;
+            accesses[ci] += stored * winAccesses;
           }
-          const width = pieceStart[piece + 1] - pieceStart[piece];
-          streamed[st] += area * width;
-          indexEntries[st] += 1 + (gaps[st] >>> shift);
-          fillers[st] += gaps[st] >>> shift;
-          gaps[st] = 0;
-          const ci = streamChannel[st];
-          accumulations[ci] += width * winEntries;
-          accesses[ci] += width * winAccesses;
-          live[liveBase + piece] = 1;
+        }
+      }
+    }
+  } else {
+    let f = 0;
+    for (let rb = 0; rb < nRB; rb++) {
+      const height = rows.blockStart[rb + 1] - rows.blockStart[rb];
+      for (let sb = 0; sb < nSB; sb++) {
+        const area = height * (cols.blockStart[sb + 1] - cols.blockStart[sb]);
+        const win = rb * nSB + sb;
+        const winEntries = windowEntries[win], winAccesses = windowAccesses[win];
+        for (let a3 = 0; a3 < A3; a3++) {
+          const liveBase = depthwise ? a3 * pieces : 0;
+          for (let piece = 0; piece < pieces; piece++, f++) {
+            const st = a3 * chunks + pieceChunk[piece];
+            if (fragments[f] === 0) {
+              gaps[st]++;
+              continue;
+            }
+            const width = pieceStart[piece + 1] - pieceStart[piece];
+            streamed[st] += area * width;
+            indexEntries[st] += 1 + (gaps[st] >>> shift);
+            fillers[st] += gaps[st] >>> shift;
+            gaps[st] = 0;
+            const ci = streamChannel[st];
+            accumulations[ci] += width * winEntries;
+            accesses[ci] += width * winAccesses;
+            live[liveBase + piece] = 1;
+          }
         }
       }
     }

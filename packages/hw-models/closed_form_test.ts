@@ -282,6 +282,7 @@ Deno.test("closed form equals the simulator on dilated windows, long rows and un
     conv("strided", [3, 3, 1, 2], [9, 9], [2, 2], [1, 1], "same"),
     conv("pointwise", [1, 1, 3, 32], [3, 3], [1, 1], [1, 1], "same"),
     conv("depthwise", [3, 3, 4, 8], [6, 6], [1, 1], [1, 1], "same", "depthwise"),
+    conv("wide", [3, 3, 1, 528], [2, 2], [1, 1], [1, 1], "same"),
     { name: "fc", kind: "dense", shape: [6, 64], values: new Float32Array(384) },
     { name: "fc-odd", kind: "dense", shape: [5, 37], values: new Float32Array(185) },
   ];
