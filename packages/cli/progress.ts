@@ -14,8 +14,8 @@ export interface Progress {
   point(id: string, kind: string): void;
   /** The current point finished after `ms` milliseconds. */
   pointDone(id: string, kind: string, ms: number): void;
-  /** Detail inside a point, e.g. a training epoch. */
-  detail(text: string): void;
+  /** Detail inside a point, e.g. a training epoch; `transient` details show on a live bar only. */
+  detail(text: string, transient?: boolean): void;
   /** A message that must be seen (printed even with --quiet). */
   warn(text: string): void;
   /** Ends the bar. */
@@ -112,11 +112,11 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
         );
       }
     },
-    detail(text) {
+    detail(text, transient = false) {
       detailText = text;
       if (quiet) return;
       if (live) draw();
-      else line(`  ${current ? `${current}: ` : ""}${text}`);
+      else if (!transient) line(`  ${current ? `${current}: ` : ""}${text}`);
     },
     warn(text) {
       line(text);

@@ -7,6 +7,7 @@ import { runCli } from "./run.ts";
 
 function deps(overrides: Partial<CliDeps> = {}): CliDeps {
   return {
+    ready: () => Promise.resolve(),
     catalog: () => testCatalog(),
     shapes: (m) => tinyShapes(m.classes),
     facts: (m) => ({

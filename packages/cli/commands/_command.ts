@@ -28,6 +28,8 @@ export interface SavedModel {
 
 /** What the commands need from the other packages; tests may pass their own. */
 export interface CliDeps {
+  /** Prepares what the model calls need (the tfjs backend); call before shapes, facts, openModel. */
+  ready(): Promise<void>;
   /** Fresh registries with every built-in registered, and the factories and zoo names. */
   catalog(): Catalog;
   /** Prunable layer shapes of a zoo model. */

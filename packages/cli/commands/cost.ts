@@ -122,6 +122,7 @@ export const costCommand: Command = {
     },
   },
   async run(flags, { io, deps }) {
+    await deps.ready();
     const catalog = deps.catalog();
     const { registries } = catalog;
     const gName = stringFlag(flags, "granularity");

@@ -69,6 +69,7 @@ export const pruneCommand: Command = {
         } for "prune": pass --model DIR --granularity G --density D --out DIR`,
       );
     }
+    await deps.ready();
     const { registries } = deps.catalog();
     const granularity = registries.granularity.get(gName!);
     const saliency = registries.saliency.get(stringFlag(flags, "saliency") ?? "l1");

@@ -43,7 +43,8 @@ export const summaryCommand: Command = {
       },
     },
   },
-  run(flags, { io, deps }) {
+  async run(flags, { io, deps }) {
+    await deps.ready();
     const catalog = deps.catalog();
     const choice = modelChoice(flags.positionals[0], flags, catalog.models);
     const facts = buildModel(choice, () => deps.facts(choice));
@@ -71,7 +72,7 @@ export const summaryCommand: Command = {
           2,
         ) + "\n",
       );
-      return Promise.resolve(0);
+      return 0;
     }
     const names = granularities.map((g) => g.name);
     const header = ["layer", "kind", "shape", "params", "MACs", ...names.map((n) => `${n} grains`)];
@@ -94,6 +95,6 @@ export const summaryCommand: Command = {
     );
     io.writeOut(line(header));
     for (const r of rows) io.writeOut(line(r));
-    return Promise.resolve(0);
+    return 0;
   },
 };

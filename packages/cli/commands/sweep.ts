@@ -52,6 +52,7 @@ export const sweepCommand: Command = {
     const shard = shardText === undefined ? undefined : parseShard(shardText);
     const outFlag = stringFlag(flags, "out");
     if (outFlag !== undefined) await checkOutDir(outFlag);
+    await deps.ready();
     const study = await loadStudy(file, deps.catalog(), { quick: boolFlag(flags, "quick") });
     const out = outFlag ?? `runs/${study.config.name}`;
     const quiet = boolFlag(flags, "quiet");
