@@ -35,3 +35,5 @@ export { energyTable, HOROWITZ_45NM } from "./energy_table.ts";
 export { scnnModel } from "./scnn.ts";
 export { denseModel, denseOptModel } from "./dense.ts";
 export { ACCELERATOR_NAMES, createAccelerator, registerAccelerators } from "./register.ts";
+export { sparseloopYaml } from "./sparseloop.ts";
+export type { SparseloopOptions } from "./sparseloop.ts";

@@ -153,7 +153,7 @@ function resnet50(): ZooLayer[] {
   const b = new Builder();
   let s = b.conv("conv1", 7, 3, 64, 224, { stride: 2, bias: false });
   b.batchNorm(64);
-  s = pool(s, 3, 2) - 1; // torchvision max pool, padding 1, floor mode: 112 -> 56
+  s = pool(s, 3, 2); // 112 -> 56 (torchvision: padding 1, floor mode)
   let cin = 64;
   [[64, 3], [128, 4], [256, 6], [512, 3]].forEach(([width, blocks], stage) => {
     for (let i = 0; i < blocks; i++) {
@@ -181,7 +181,7 @@ function densenet121(): ZooLayer[] {
   const b = new Builder();
   let s = b.conv("features.conv0", 7, 3, 64, 224, { stride: 2, bias: false });
   b.batchNorm(64);
-  s = pool(s, 3, 2) - 1; // 112 -> 56
+  s = pool(s, 3, 2); // 112 -> 56
   let c = 64;
   [6, 12, 24, 16].forEach((layers, block) => {
     for (let i = 0; i < layers; i++) {
