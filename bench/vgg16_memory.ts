@@ -1,0 +1,40 @@
+// Peak memory of a whole VGG-16 pass: 138.3 M seeded He-init weights pruned at 0-D, 1-D, 2-D
+// and 3-D to 10% (per layer, L1) and each result written as a relative-index bitstream.
+// Prints one JSON line: wall time and peak resident memory (VmHWM from /proc/self/status).
+//   deno run -A bench/vgg16_memory.ts
+import { pruneLayers } from "@sparsegrain/core";
+import {
+  elementGranularity,
+  filterGranularity,
+  kernelGranularity,
+  l1Saliency,
+  relativeIndexEncoder,
+  vectorGranularity,
+} from "@sparsegrain/granularities";
+import { vgg16Layers } from "./_vgg16.ts";
+
+const start = performance.now();
+const layers = vgg16Layers();
+const encoder = relativeIndexEncoder();
+const storage: Record<string, number> = {};
+for (
+  const granularity of [
+    elementGranularity(),
+    vectorGranularity(),
+    kernelGranularity(),
+    filterGranularity(),
+  ]
+) {
+  const results = pruneLayers(layers, { granularity, saliency: l1Saliency(), density: 0.1 });
+  let bits = 0;
+  results.forEach((r, i) => bits += encoder.encode(layers[i], r.mask, r.grains).bits.total);
+  storage[granularity.name] = bits / 8 / 1e6;
+}
+const status = await Deno.readTextFile("/proc/self/status");
+const peakKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+console.log(JSON.stringify({
+  bench: "vgg16_memory",
+  seconds: Number(((performance.now() - start) / 1000).toFixed(2)),
+  peakMB: Math.round(peakKiB / 1024),
+  relativeIndexMB: storage,
+}));
