@@ -138,39 +138,73 @@ interface Scanned extends GrainScan {
   readonly total: number;
 }
 
+/** Elements per chunk of {@link compactKept} (a multiple of 4). */
+export const CHUNK = 8192;
+
 /** True on little-endian hosts, where byte `j` of a mask word is bits `8j..8j+7`. */
-export const LITTLE_ENDIAN: boolean = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** A mask viewed as whole Int32 words where the host allows it (else no words). */
+export interface MaskWords {
+  readonly bytes: Mask;
+  readonly words: Int32Array;
+}
+
+/** Views `mask` as Int32 words (copying it once when its offset is not 4-aligned). */
+export function maskWords(mask: Mask): MaskWords {
+  const bytes = mask.byteOffset % 4 === 0 ? mask : mask.slice();
+  const count = LITTLE_ENDIAN ? bytes.length >>> 2 : 0;
+  return { bytes, words: new Int32Array(bytes.buffer, bytes.byteOffset, count) };
+}
 
 /**
- * The scan for element-wise grains. Skips four pruned weights per Int32 read of the mask and
- * visits the set bytes of a non-zero word by their lowest set bit.
+ * Writes the indices of the kept elements of `mask[start..end)` into `out` (at least
+ * `end - start` long) and returns how many; `start` is a multiple of 4. A word of four pruned
+ * entries is skipped with one read; the four entries of any other word are stored without
+ * branches (each index is written, the count only advances past a kept one). On masks of
+ * middling density this beats testing each entry, a branch the CPU cannot predict.
  */
+export function compactKept(mask: MaskWords, start: number, end: number, out: Int32Array): number {
+  const words = mask.words;
+  let k = 0;
+  const lastWord = Math.min(end >>> 2, words.length);
+  for (let w = start >>> 2; w < lastWord; w++) {
+    const word = words[w];
+    if (word === 0) continue;
+    const e = w << 2;
+    out[k] = e;
+    k += ((word & 0xff) + 255) >>> 8; // 1 for a non-zero byte, else 0
+    out[k] = e + 1;
+    k += (((word >>> 8) & 0xff) + 255) >>> 8;
+    out[k] = e + 2;
+    k += (((word >>> 16) & 0xff) + 255) >>> 8;
+    out[k] = e + 3;
+    k += ((word >>> 24) + 255) >>> 8;
+  }
+  const bytes = mask.bytes;
+  for (let e = Math.max(start, lastWord << 2); e < end; e++) {
+    out[k] = e;
+    k += (bytes[e] + 255) >>> 8;
+  }
+  return k;
+}
+
+/** The scan for element-wise grains, chunk by chunk over the kept elements. */
 function scanElements(values: Float32Array, mask: Mask): Scanned {
   let maxAbs = 0;
   let total = 0;
   let kept = 0;
   const n = mask.length;
-  const m = mask.byteOffset % 4 === 0 ? mask : mask.slice();
-  const fullWords = LITTLE_ENDIAN ? n >>> 2 : 0;
-  const m32 = new Int32Array(m.buffer, m.byteOffset, fullWords);
-  for (let w = 0; w < fullWords; w++) {
-    let word = m32[w];
-    while (word !== 0) {
-      const b = (31 - Math.clz32(word & -word)) >>> 3;
-      word &= ~(0xff << (b << 3));
-      const a = Math.abs(values[(w << 2) + b]);
+  const index = new Int32Array(CHUNK);
+  const words = maskWords(mask);
+  for (let start = 0; start < n; start += CHUNK) {
+    const k = compactKept(words, start, Math.min(n, start + CHUNK), index);
+    for (let j = 0; j < k; j++) {
+      const a = Math.abs(values[index[j]]);
       if (a > maxAbs) maxAbs = a;
       total += a;
-      kept++;
     }
-  }
-  for (let e = fullWords << 2; e < n; e++) {
-    if (m[e] !== 0) {
-      const a = Math.abs(values[e]);
-      if (a > maxAbs) maxAbs = a;
-      total += a;
-      kept++;
-    }
+    kept += k;
   }
   return { flags: mask, keptGrains: kept, keptElements: kept, maxAbs, total };
 }

@@ -1,6 +1,6 @@
 import { blockGrains, expandGrainMask } from "@sparsegrain/core";
 import type { EncodedLayer, Grains, LayerWeights, Mask } from "@sparsegrain/core";
-import { grainOrder, LITTLE_ENDIAN, scanGrains } from "./_grain_order.ts";
+import { CHUNK, compactKept, grainOrder, maskWords, scanGrains } from "./_grain_order.ts";
 import type { GrainOrder } from "./_grain_order.ts";
 import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
 import { rawBits, ValueCoder } from "./_values.ts";
@@ -34,7 +34,8 @@ export function encodeRelativeIndex(
   const capacityBits = keptElements * valueBits + keptGrains * indexBits +
     mostFillers * (indexBits + grains.maxSize * valueBits);
   const capacity = HEADER_BYTES + Math.ceil(capacityBits / 8);
-  const written = path === "general" || valueBits > 16
+  const written = path === "general" || valueBits > 16 ||
+      (order.identity && valueBits + indexBits > 16)
     ? writeGeneral(layer, grains, flags, capacity, scale, valueBits, indexBits)
     : order.identity
     ? writeElementsFast(layer.values, flags, capacity, scale, valueBits, indexBits)
@@ -136,7 +137,12 @@ function writeGeneral(
 // `acc` keeps only its low 32 bits, enough: fewer than 16 bits are pending between fields of
 // at most 16 bits. They must give the same bytes as writeGeneral (tests compare them).
 
-/** Fast writer for element-wise grains. */
+/**
+ * Fast writer for element-wise grains when an entry (index and value) fits in 16 bits. Kept
+ * elements come chunk by chunk from {@link compactKept}, so no branch depends on the mask; each
+ * chunk is written by {@link writeElementChunk}, a function of its own so that V8 optimises it
+ * as a whole instead of compiling (and leaving) one inner loop on the fly.
+ */
 function writeElementsFast(
   values: Float32Array,
   mask: Uint8Array,
@@ -145,123 +151,124 @@ function writeElementsFast(
   valueBits: number,
   indexBits: number,
 ): Written {
+  const bytes = new Uint8Array(capacity + 2); // 2 bytes of slack for the branch-free stores
+  const state = new Int32Array(STATE_SIZE);
+  const errors = new Float64Array(2); // largest error, sum of squared errors
+  state[POS] = HEADER_BYTES;
+  state[PREVIOUS] = -1;
+  const n = mask.length;
+  const index = new Int32Array(CHUNK);
   const raw = rawBits(values);
-  const bytes = new Uint8Array(capacity);
-  const maxGap = 2 ** indexBits - 1;
+  const words = maskWords(mask);
+  for (let start = 0; start < n; start += CHUNK) {
+    const k = compactKept(words, start, Math.min(n, start + CHUNK), index);
+    writeElementChunk(values, raw, index, k, bytes, state, errors, scale, valueBits, indexBits);
+  }
+  return {
+    bytes: flush(bytes, state[POS], state[ACC], state[NB]),
+    fillers: state[FILLERS],
+    fillerElements: state[FILLERS],
+    quantization: report(valueBits, scale, errors[0], errors[1], state[COUNT]),
+  };
+}
+
+// Slots of the writer state carried from chunk to chunk.
+const POS = 0;
+const ACC = 1;
+const NB = 2;
+const PREVIOUS = 3;
+const FILLERS = 4;
+const COUNT = 5;
+const STATE_SIZE = 6;
+
+/**
+ * Writes the entries of the kept elements `index[0..k)`. Bytes are flushed without branches:
+ * two bytes are always stored at `pos`, and `pos` only advances when 16 bits are complete
+ * (stores it does not keep are overwritten later, or trimmed); the first filler of a gap is
+ * emitted without a branch too.
+ */
+function writeElementChunk(
+  values: Float32Array,
+  raw: Uint32Array,
+  index: Int32Array,
+  k: number,
+  bytes: Uint8Array,
+  state: Int32Array,
+  errors: Float64Array,
+  scale: number,
+  valueBits: number,
+  indexBits: number,
+): void {
   const levels = 2 ** (valueBits - 1) - 1;
   const shift = valueBits - 1;
   const quantised = scale > 0;
   const entryBits = indexBits + valueBits;
-  const joined = entryBits <= 16;
-  let pos = HEADER_BYTES;
-  let acc = 0;
-  let nb = 0;
-  let maxErr = 0;
-  let sumSq = 0;
-  let count = 0;
-  let gap = 0;
-  let fillers = 0;
-  // Find kept elements four mask bytes at a time: one Int32 read skips four pruned weights and
-  // the lowest set byte of a non-zero word is the next kept one (little-endian order).
-  const n = mask.length;
-  const m = mask.byteOffset % 4 === 0 ? mask : mask.slice();
-  const fullWords = LITTLE_ENDIAN ? n >>> 2 : 0;
-  const m32 = new Int32Array(m.buffer, m.byteOffset, fullWords);
-  const words = (n + 3) >>> 2;
-  for (let w = 0; w < words; w++) {
-    const e0 = w << 2;
-    let word: number;
-    let width = 4;
-    if (w < fullWords) {
-      word = m32[w];
-      if (word === 0) {
-        gap += 4;
-        continue;
-      }
-    } else {
-      width = Math.min(4, n - e0);
-      word = 0;
-      for (let j = 0; j < width; j++) if (m[e0 + j] !== 0) word |= 0xff << (j << 3);
+  const fillerEntry = (2 ** indexBits - 1) << valueBits; // index max, value 0
+  let pos = state[POS];
+  let acc = state[ACC];
+  let nb = state[NB];
+  let previous = state[PREVIOUS];
+  let fillers = state[FILLERS];
+  let maxErr = errors[0];
+  let sumSq = errors[1];
+  let count = state[COUNT];
+  for (let j = 0; j < k; j++) {
+    const e = index[j];
+    let gap = e - previous - 1;
+    previous = e;
+    // fillers: a gap of g costs floor(g / 2^indexBits), the first one without a branch
+    const f = gap >>> indexBits;
+    gap -= f << indexBits;
+    fillers += f;
+    const one = -f >>> 31; // 1 when there is a filler
+    const fillerBits = entryBits & -one;
+    acc = (acc << fillerBits) | (fillerEntry & -one);
+    nb += fillerBits;
+    let flushed = nb >>> 4; // nb < 32: 1 when 16 bits are complete
+    bytes[pos] = acc >>> (nb - 8);
+    bytes[pos + 1] = acc >>> (nb - 16);
+    pos += flushed << 1;
+    nb -= flushed << 4;
+    for (let extra = f - one; extra > 0; extra--) {
+      acc = (acc << entryBits) | fillerEntry;
+      nb += entryBits;
+      flushed = nb >>> 4;
+      bytes[pos] = acc >>> (nb - 8);
+      bytes[pos + 1] = acc >>> (nb - 16);
+      pos += flushed << 1;
+      nb -= flushed << 4;
     }
-    let last = 0;
-    while (word !== 0) {
-      const b = (31 - Math.clz32(word & -word)) >>> 3;
-      word &= ~(0xff << (b << 3));
-      gap += b - last;
-      last = b + 1;
-      while (gap > maxGap) {
-        // filler: index maxGap and one zero value
-        if (joined) {
-          acc = (acc << entryBits) | (maxGap << valueBits);
-          nb += entryBits;
-        } else {
-          acc = (acc << indexBits) | maxGap;
-          nb += indexBits;
-          if (nb >= 16) {
-            nb -= 16;
-            bytes[pos] = acc >>> (nb + 8);
-            bytes[pos + 1] = acc >>> nb;
-            pos += 2;
-          }
-          acc <<= valueBits;
-          nb += valueBits;
-        }
-        if (nb >= 16) {
-          nb -= 16;
-          bytes[pos] = acc >>> (nb + 8);
-          bytes[pos + 1] = acc >>> nb;
-          pos += 2;
-        }
-        gap -= maxGap + 1;
-        fillers++;
-      }
-      const e = e0 + b;
-      let value = 0;
-      if (quantised) {
-        const v = values[e];
-        const abs = Math.abs(v);
-        // quantMagnitude(abs, v < 0, scale, levels), inlined (too big a caller for V8 to do it)
-        const x = abs / scale;
-        let mag = Math.floor(x + 0.5);
-        if (mag - x >= 0.5 && (v < 0 || x < 0.5)) mag -= 1;
-        const code = mag > levels ? levels : mag | 0;
-        const err = Math.abs(Math.fround(code * scale) - abs);
-        if (err > maxErr) maxErr = err;
-        sumSq += err * err;
-        count++;
-        value = code | ((raw[e] >>> 31) << shift);
-      }
-      if (joined) {
-        acc = (acc << entryBits) | (gap << valueBits) | value;
-        nb += entryBits;
-      } else {
-        acc = (acc << indexBits) | gap;
-        nb += indexBits;
-        if (nb >= 16) {
-          nb -= 16;
-          bytes[pos] = acc >>> (nb + 8);
-          bytes[pos + 1] = acc >>> nb;
-          pos += 2;
-        }
-        acc = (acc << valueBits) | value;
-        nb += valueBits;
-      }
-      if (nb >= 16) {
-        nb -= 16;
-        bytes[pos] = acc >>> (nb + 8);
-        bytes[pos + 1] = acc >>> nb;
-        pos += 2;
-      }
-      gap = 0;
+    let value = 0;
+    if (quantised) {
+      const v = values[e];
+      const abs = Math.abs(v);
+      // quantMagnitude(abs, v < 0, scale, levels), inlined
+      const x = abs / scale;
+      let mag = Math.floor(x + 0.5);
+      if (mag - x >= 0.5 && (v < 0 || x < 0.5)) mag -= 1;
+      const code = mag > levels ? levels : mag | 0;
+      const err = Math.abs(Math.fround(code * scale) - abs);
+      if (err > maxErr) maxErr = err;
+      sumSq += err * err;
+      count++;
+      value = code | ((raw[e] >>> 31) << shift);
     }
-    gap += width - last;
+    acc = (acc << entryBits) | (gap << valueBits) | value;
+    nb += entryBits;
+    flushed = nb >>> 4;
+    bytes[pos] = acc >>> (nb - 8);
+    bytes[pos + 1] = acc >>> (nb - 16);
+    pos += flushed << 1;
+    nb -= flushed << 4;
   }
-  return {
-    bytes: flush(bytes, pos, acc, nb),
-    fillers,
-    fillerElements: fillers,
-    quantization: report(valueBits, scale, maxErr, sumSq, count),
-  };
+  state[POS] = pos;
+  state[ACC] = acc;
+  state[NB] = nb;
+  state[PREVIOUS] = previous;
+  state[FILLERS] = fillers;
+  errors[0] = maxErr;
+  errors[1] = sumSq;
+  state[COUNT] = count;
 }
 
 /** Fast writer for block grains. */
@@ -374,9 +381,6 @@ function flush(bytes: Uint8Array, pos: number, acc: number, nb: number): Uint8Ar
     bytes[pos++] = acc >>> nb;
   }
   if (nb > 0) bytes[pos++] = acc << (8 - nb);
-  if (pos > bytes.length) {
-    throw new Error(`Internal encoder fault: wrote past ${bytes.length} bytes`);
-  }
   return pos === bytes.length ? bytes : bytes.slice(0, pos);
 }
 

@@ -294,3 +294,16 @@ Deno.test("relativeIndexEncoder() conforms to the core kit", () => {
   assertEncoderConforms(relativeIndexEncoder({ valueBits: 4, indexBits: 2 }), { runs: 20 });
   assertEncoderConforms(relativeIndexEncoder({ valueBits: 32, indexBits: 3 }), { runs: 20 });
 });
+
+Deno.test("relativeIndexEncoder() reads masks at any byte offset and with any non-zero keep value", () => {
+  const layer = testLayer("fc", "dense", [9, 13], 5);
+  const grains = blockGrains([9, 13], [1, 1]);
+  const plain = new Uint8Array(117).map((_, i) => ((i * 7) % 5 === 0 ? 1 : 0));
+  const expected = encoder.encode(layer, plain, grains);
+  for (const offset of [1, 2, 3]) {
+    const backing = new Uint8Array(117 + offset);
+    const mask = backing.subarray(offset);
+    plain.forEach((m, i) => (mask[i] = m ? 1 + ((i * 37) % 255) : 0));
+    assert.deepEqual(encoder.encode(layer, mask, grains).bytes, expected.bytes);
+  }
+});
