@@ -89,3 +89,16 @@ const encoded = relativeIndex.encode(
 Deno.bench("relative-index decode 0-D conv4_2 at 27%", { group: "decode", n: 8, warmup: 2 }, () => {
   relativeIndex.decode(encoded.bytes, cases.conv0d27.grains);
 });
+
+// Calibration on a shared machine: one plain read pass over fc7's weights. Quote encoder times
+// as multiples of it when the machine is loaded.
+Deno.bench(
+  "read pass: sum of fc7's 16.8 M weights",
+  { group: "calibration", n: 8, warmup: 2 },
+  () => {
+    let sum = 0;
+    const values = fc.values;
+    for (let i = 0; i < values.length; i++) sum += values[i];
+    if (Number.isNaN(sum)) throw new Error("unreachable");
+  },
+);

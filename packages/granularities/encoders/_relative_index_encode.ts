@@ -26,7 +26,12 @@ export function encodeRelativeIndex(
 ): EncodedLayer {
   if (!warm) warmUp();
   const order = grainOrder(grains);
-  const { flags, keptGrains, keptElements, maxAbs } = scanGrains(layer, mask, grains, order);
+  const { flags, keptGrains, keptElements, maxAbs, keptIndex } = scanGrains(
+    layer,
+    mask,
+    grains,
+    order,
+  );
   const scale = valueBits === 32 ? 0 : Math.fround(maxAbs / (2 ** (valueBits - 1) - 1));
   // The writers count fillers as they go, into a buffer sized for the most fillers possible
   // (every 2^indexBits pruned grains), then trim: one pass fewer than sizing exactly first.
@@ -38,7 +43,7 @@ export function encodeRelativeIndex(
       (order.identity && valueBits + indexBits > 16)
     ? writeGeneral(layer, grains, flags, capacity, scale, valueBits, indexBits)
     : order.identity
-    ? writeElementsFast(layer.values, flags, capacity, scale, valueBits, indexBits)
+    ? writeElementsFast(layer.values, flags, keptIndex, capacity, scale, valueBits, indexBits)
     : writeBlocksFast(layer.values, grains, order, flags, capacity, scale, valueBits, indexBits);
   const { fillers } = written;
   const valueTotal = keptElements * valueBits;
@@ -146,6 +151,7 @@ function writeGeneral(
 function writeElementsFast(
   values: Float32Array,
   mask: Uint8Array,
+  keptIndex: Int32Array | undefined,
   capacity: number,
   scale: number,
   valueBits: number,
@@ -156,13 +162,21 @@ function writeElementsFast(
   const errors = new Float64Array(2); // largest error, sum of squared errors
   state[POS] = HEADER_BYTES;
   state[PREVIOUS] = -1;
-  const n = mask.length;
-  const index = new Int32Array(CHUNK);
   const raw = rawBits(values);
-  const words = maskWords(mask);
-  for (let start = 0; start < n; start += CHUNK) {
-    const k = compactKept(words, start, Math.min(n, start + CHUNK), index);
-    writeElementChunk(values, raw, index, k, bytes, state, errors, scale, valueBits, indexBits);
+  if (keptIndex !== undefined) {
+    for (let start = 0; start < keptIndex.length; start += CHUNK) {
+      const chunk = keptIndex.subarray(start, Math.min(keptIndex.length, start + CHUNK));
+      const k = chunk.length;
+      writeElementChunk(values, raw, chunk, k, bytes, state, errors, scale, valueBits, indexBits);
+    }
+  } else {
+    const n = mask.length;
+    const index = new Int32Array(CHUNK);
+    const words = maskWords(mask);
+    for (let start = 0; start < n; start += CHUNK) {
+      const k = compactKept(words, start, Math.min(n, start + CHUNK), index);
+      writeElementChunk(values, raw, index, k, bytes, state, errors, scale, valueBits, indexBits);
+    }
   }
   return {
     bytes: flush(bytes, state[POS], state[ACC], state[NB]),
