@@ -245,29 +245,40 @@ function scanBlocks(
   const buffer = new Int32Array(full);
   for (let g = 0; g < grains.count; g++) {
     const start = base[g];
-    const n = start >= 0 ? full : grains.elementsOf(g, buffer);
+    let n = full;
     let count = 0;
-    for (let k = 0; k < n; k++) {
-      const e = start >= 0 ? start + rel[k] : buffer[k];
-      if (mask[e] !== 0) {
-        const a = Math.abs(values[e]);
-        if (a > maxAbs) maxAbs = a;
-        total += a;
-        count++;
+    if (start >= 0) {
+      for (let k = 0; k < full; k++) count += (mask[start + rel[k]] + 255) >>> 8; // kept: 1
+      if (count === 0) continue;
+      if (count === full) {
+        for (let k = 0; k < full; k++) {
+          const a = Math.abs(values[start + rel[k]]);
+          if (a > maxAbs) maxAbs = a;
+          total += a;
+        }
+      }
+    } else {
+      n = grains.elementsOf(g, buffer);
+      for (let k = 0; k < n; k++) count += (mask[buffer[k]] + 255) >>> 8;
+      if (count === 0) continue;
+      if (count === n) {
+        for (let k = 0; k < n; k++) {
+          const a = Math.abs(values[buffer[k]]);
+          if (a > maxAbs) maxAbs = a;
+          total += a;
+        }
       }
     }
-    if (count !== 0) {
-      if (count !== n) {
-        throw new LayerError(
-          name,
-          "mask",
-          `grain ${g} has ${count} of its ${n} elements kept: keep or prune whole grains (expand a grain mask with expandGrainMask)`,
-        );
-      }
-      flags[g] = 1;
-      keptGrains++;
-      keptElements += n;
+    if (count !== n) {
+      throw new LayerError(
+        name,
+        "mask",
+        `grain ${g} has ${count} of its ${n} elements kept: keep or prune whole grains (expand a grain mask with expandGrainMask)`,
+      );
     }
+    flags[g] = 1;
+    keptGrains++;
+    keptElements += n;
   }
   return { flags, keptGrains, keptElements, maxAbs, total };
 }

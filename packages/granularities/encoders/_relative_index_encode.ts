@@ -193,7 +193,8 @@ const NB = 2;
 const PREVIOUS = 3;
 const FILLERS = 4;
 const COUNT = 5;
-const STATE_SIZE = 6;
+const FILLER_ELEMENTS = 6;
+const STATE_SIZE = 7;
 
 /**
  * Writes the entries of the kept elements `index[0..k)`. Bytes are flushed without branches:
@@ -285,7 +286,11 @@ function writeElementChunk(
   state[COUNT] = count;
 }
 
-/** Fast writer for block grains. */
+/**
+ * Fast writer for block grains: kept grains come chunk by chunk from {@link compactKept} over
+ * the grain flags, and each chunk is written by {@link writeBlockChunk} (a function of its own,
+ * so that V8 optimises it whole).
+ */
 function writeBlocksFast(
   values: Float32Array,
   grains: Grains,
@@ -296,8 +301,57 @@ function writeBlocksFast(
   valueBits: number,
   indexBits: number,
 ): Written {
+  const bytes = new Uint8Array(capacity + 2); // 2 bytes of slack for the branch-free stores
+  const state = new Int32Array(STATE_SIZE);
+  const errors = new Float64Array(2);
+  state[POS] = HEADER_BYTES;
+  state[PREVIOUS] = -1;
   const raw = rawBits(values);
-  const bytes = new Uint8Array(capacity);
+  const index = new Int32Array(CHUNK);
+  const buffer = new Int32Array(grains.maxSize);
+  const words = maskWords(flags);
+  for (let start = 0; start < flags.length; start += CHUNK) {
+    const k = compactKept(words, start, Math.min(flags.length, start + CHUNK), index);
+    writeBlockChunk(
+      values,
+      raw,
+      grains,
+      order,
+      index,
+      k,
+      buffer,
+      bytes,
+      state,
+      errors,
+      scale,
+      valueBits,
+      indexBits,
+    );
+  }
+  return {
+    bytes: flush(bytes, state[POS], state[ACC], state[NB]),
+    fillers: state[FILLERS],
+    fillerElements: state[FILLER_ELEMENTS],
+    quantization: report(valueBits, scale, errors[0], errors[1], state[COUNT]),
+  };
+}
+
+/** Writes the entries of the kept grains `index[0..k)`, with branch-free byte flushes. */
+function writeBlockChunk(
+  values: Float32Array,
+  raw: Uint32Array,
+  grains: Grains,
+  order: GrainOrder,
+  index: Int32Array,
+  k: number,
+  buffer: Int32Array,
+  bytes: Uint8Array,
+  state: Int32Array,
+  errors: Float64Array,
+  scale: number,
+  valueBits: number,
+  indexBits: number,
+): void {
   const maxGap = 2 ** indexBits - 1;
   const levels = 2 ** (valueBits - 1) - 1;
   const shift = valueBits - 1;
@@ -306,37 +360,38 @@ function writeBlocksFast(
   const rel = order.rel;
   const sizes = order.sizes;
   const full = grains.maxSize;
-  const buffer = new Int32Array(full);
-  let pos = HEADER_BYTES;
-  let acc = 0;
-  let nb = 0;
-  let maxErr = 0;
-  let sumSq = 0;
-  let count = 0;
-  let gap = 0;
-  let fillers = 0;
-  let fillerElements = 0;
-  for (let g = 0; g < flags.length; g++) {
-    if (flags[g] === 0) {
-      gap++;
-      continue;
-    }
+  let pos = state[POS];
+  let acc = state[ACC];
+  let nb = state[NB];
+  let previous = state[PREVIOUS];
+  let fillers = state[FILLERS];
+  let fillerElements = state[FILLER_ELEMENTS];
+  let count = state[COUNT];
+  let maxErr = errors[0];
+  let sumSq = errors[1];
+  let flushed = 0;
+  for (let j = 0; j < k; j++) {
+    const g = index[j];
+    let gap = g - previous - 1;
+    previous = g;
     while (gap > maxGap) {
       // filler: index maxGap, then zero values for the pruned grain it stands on
       const size = sizes === undefined ? full : sizes[g - gap + maxGap];
       acc = (acc << indexBits) | maxGap;
       nb += indexBits;
-      for (let k = 0; k <= size; k++) {
-        if (nb >= 16) {
-          nb -= 16;
-          bytes[pos] = acc >>> (nb + 8);
-          bytes[pos + 1] = acc >>> nb;
-          pos += 2;
-        }
-        if (k < size) {
-          acc <<= valueBits;
-          nb += valueBits;
-        }
+      flushed = nb >>> 4;
+      bytes[pos] = acc >>> (nb - 8);
+      bytes[pos + 1] = acc >>> (nb - 16);
+      pos += flushed << 1;
+      nb -= flushed << 4;
+      for (let s = 0; s < size; s++) {
+        acc <<= valueBits;
+        nb += valueBits;
+        flushed = nb >>> 4;
+        bytes[pos] = acc >>> (nb - 8);
+        bytes[pos + 1] = acc >>> (nb - 16);
+        pos += flushed << 1;
+        nb -= flushed << 4;
       }
       gap -= maxGap + 1;
       fillers++;
@@ -344,22 +399,20 @@ function writeBlocksFast(
     }
     acc = (acc << indexBits) | gap;
     nb += indexBits;
-    if (nb >= 16) {
-      nb -= 16;
-      bytes[pos] = acc >>> (nb + 8);
-      bytes[pos + 1] = acc >>> nb;
-      pos += 2;
-    }
-    gap = 0;
+    flushed = nb >>> 4;
+    bytes[pos] = acc >>> (nb - 8);
+    bytes[pos + 1] = acc >>> (nb - 16);
+    pos += flushed << 1;
+    nb -= flushed << 4;
     const start = base[g];
     const n = start >= 0 ? full : grains.elementsOf(g, buffer);
-    for (let k = 0; k < n; k++) {
+    for (let kk = 0; kk < n; kk++) {
       let value = 0;
       if (quantised) {
-        const e = start >= 0 ? start + rel[k] : buffer[k];
+        const e = start >= 0 ? start + rel[kk] : buffer[kk];
         const v = values[e];
         const abs = Math.abs(v);
-        // quantMagnitude(abs, v < 0, scale, levels), inlined (too big a caller for V8 to do it)
+        // quantMagnitude(abs, v < 0, scale, levels), inlined
         const x = abs / scale;
         let mag = Math.floor(x + 0.5);
         if (mag - x >= 0.5 && (v < 0 || x < 0.5)) mag -= 1;
@@ -372,20 +425,22 @@ function writeBlocksFast(
       }
       acc = (acc << valueBits) | value;
       nb += valueBits;
-      if (nb >= 16) {
-        nb -= 16;
-        bytes[pos] = acc >>> (nb + 8);
-        bytes[pos + 1] = acc >>> nb;
-        pos += 2;
-      }
+      flushed = nb >>> 4;
+      bytes[pos] = acc >>> (nb - 8);
+      bytes[pos + 1] = acc >>> (nb - 16);
+      pos += flushed << 1;
+      nb -= flushed << 4;
     }
   }
-  return {
-    bytes: flush(bytes, pos, acc, nb),
-    fillers,
-    fillerElements,
-    quantization: report(valueBits, scale, maxErr, sumSq, count),
-  };
+  state[POS] = pos;
+  state[ACC] = acc;
+  state[NB] = nb;
+  state[PREVIOUS] = previous;
+  state[FILLERS] = fillers;
+  state[FILLER_ELEMENTS] = fillerElements;
+  state[COUNT] = count;
+  errors[0] = maxErr;
+  errors[1] = sumSq;
 }
 
 /** Writes the pending bits zero-padded to a whole byte; returns the stream trimmed to length. */
