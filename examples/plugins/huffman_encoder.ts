@@ -10,7 +10,7 @@
  *
  * Grains are visited in grain-index order. Every kept grain is one entry: its relative index
  * (pruned grains since the previous entry, a symbol in `0..2^indexBits - 1`) then its values
- * (linear symmetric quantisation to `valueBits`, core's `quantizeLinear`, one code per element in
+ * (linear symmetric quantisation to `valueBits`, as core's `quantizeLinear`, one code per element in
  * `grains.elementsOf` order). A gap above `max = 2^indexBits - 1` costs filler entries: index
  * `max`, then zero values for the pruned grain the filler stands on; a gap of `g` pruned grains
  * costs `floor(g / 2^indexBits)` fillers. Pruned grains after the last kept grain cost nothing.
@@ -42,15 +42,15 @@
  *
  * @module
  */
-import {
-  BitReader,
-  BitstreamError,
-  BitWriter,
-  ConfigError,
-  LayerError,
-  quantizeLinear,
+import { BitReader, BitstreamError, BitWriter, ConfigError, LayerError } from "@sparsegrain/core";
+import type {
+  EncodedLayer,
+  Encoder,
+  Grains,
+  LayerWeights,
+  Mask,
+  QuantizationReport,
 } from "@sparsegrain/core";
-import type { EncodedLayer, Encoder, Grains, LayerWeights, Mask } from "@sparsegrain/core";
 
 /** Options of {@link huffmanEncoder}. */
 export interface HuffmanEncoderOptions {
@@ -187,21 +187,232 @@ function encode(
       `expected a Uint8Array of ${grains.elements} entries: pass a keep mask over the layer's elements`,
     );
   }
-  const quantized = quantizeLinear(layer.values, mask, valueBits);
-  const codes = quantized.codes;
-  const zeroSymbol = 2 ** (valueBits - 1) - 1; // the symbol of value code 0
+  const values = layer.values;
+  const q = fitQuantizer(values, mask, valueBits);
   const maxIndex = 2 ** indexBits - 1;
+  // one element per grain, grain g = element g: the common 0-D case, walked without elementsOf
+  const identity = grains.block !== undefined && grains.block.block.every((b) => b === 1);
 
-  // Pass 1: the entries (grain, index symbol, filler?) and the symbol frequencies.
-  const entryGrain = new Int32Array(grains.count);
-  const entryIndex = new Int32Array(grains.count);
-  const entryFiller = new Uint8Array(grains.count);
-  const indexFrequency = new Float64Array(maxIndex + 1);
-  const valueFrequency = new Float64Array(2 * zeroSymbol + 1);
-  const buffer = new Int32Array(grains.maxSize);
-  let entries = 0;
+  // Pass 1: symbol frequencies.
+  const counts: Counts = {
+    index: new Float64Array(maxIndex + 1),
+    value: new Float64Array(2 * q.levels + 1),
+    kept: 0,
+    fillers: 0,
+  };
+  if (identity) countSingles(values, mask, q, maxIndex, counts);
+  else walkGrains(layer.name, values, mask, grains, q, maxIndex, counts, undefined);
+
+  // Pass 2: header, tables, body.
+  const indexCode = canonicalCode(counts.index);
+  const valueCode = codeValues ? canonicalCode(counts.value) : fixedCode(valueBits, q.levels);
+  let bodyBits = 0;
+  counts.index.forEach((f, s) => (bodyBits += f * indexCode.lengths[s]));
+  counts.value.forEach((f, s) => (bodyBits += f * valueCode.lengths[s]));
+  const writer = new BitWriter(64 + Math.ceil(bodyBits / 8) + 4 * counts.value.length);
+  writer.write(MAGIC, 32);
+  writer.write(VERSION, 8);
+  writer.write(valueBits, 5);
+  writer.write(indexBits, 5);
+  writer.write(codeValues ? 1 : 0, 1);
+  writer.write(grains.elements, 32);
+  writer.write(grains.count, 32);
+  writer.write(counts.kept + counts.fillers, 32);
+  writer.write(floatBits(q.report.scale), 32);
+  writeTable(writer, indexCode, indexBits);
+  if (codeValues) writeTable(writer, valueCode, valueBits);
+  const header = writer.bitLength;
+  const sink: Sink = { writer, indexCode, valueCode, value: 0, index: 0, filler: 0 };
+  if (identity) writeSingles(values, mask, q, maxIndex, sink);
+  else walkGrains(layer.name, values, mask, grains, q, maxIndex, undefined, sink);
+  const used = writer.bitLength;
+  const bytes = writer.finish();
+  return {
+    encoder: name,
+    layer: layer.name,
+    bytes,
+    bits: {
+      value: sink.value,
+      index: sink.index,
+      filler: sink.filler,
+      header,
+      padding: bytes.length * 8 - used,
+      total: bytes.length * 8,
+    },
+    keptGrains: counts.kept,
+    fillers: counts.fillers,
+    quantization: q.report,
+  };
+}
+
+/** Symbol frequencies and entry counts of pass 1. */
+interface Counts {
+  readonly index: Float64Array;
+  readonly value: Float64Array;
+  kept: number;
+  fillers: number;
+}
+
+/** Where pass 2 writes, and its bit tallies. */
+interface Sink {
+  readonly writer: BitWriter;
+  readonly indexCode: Code;
+  readonly valueCode: Code;
+  value: number;
+  index: number;
+  filler: number;
+}
+
+/** Pass 1 for one-element grains. */
+function countSingles(
+  values: Float32Array,
+  mask: Mask,
+  q: Quantizer,
+  maxIndex: number,
+  counts: Counts,
+): void {
+  const { index, value } = counts;
+  const { scale, levels } = q;
+  let next = 0;
   let kept = 0;
   let fillers = 0;
+  for (let e = 0; e < mask.length; e++) {
+    if (mask[e] === 0) continue;
+    let gap = e - next;
+    while (gap > maxIndex) {
+      index[maxIndex]++;
+      value[levels]++;
+      fillers++;
+      gap -= maxIndex + 1;
+    }
+    index[gap]++;
+    let code = scale > 0 ? Math.round(values[e] / scale) : 0;
+    if (code > levels) code = levels;
+    else if (code < -levels) code = -levels;
+    value[code + levels]++;
+    kept++;
+    next = e + 1;
+  }
+  counts.kept = kept;
+  counts.fillers = fillers;
+}
+
+/**
+ * Pass 2 for one-element grains. Codes are gathered in a local word of up to 24 bits and handed
+ * to the writer when the next would not fit: one `write` per two or three entries.
+ */
+function writeSingles(
+  values: Float32Array,
+  mask: Mask,
+  q: Quantizer,
+  maxIndex: number,
+  sink: Sink,
+): void {
+  const writer = sink.writer;
+  const { lengths: indexLengths, codes: indexCodes } = sink.indexCode;
+  const { lengths: valueLengths, codes: valueCodes } = sink.valueCode;
+  const { scale, levels } = q;
+  let word = 0; // pending bits, right-aligned
+  let pending = 0; // how many (at most 24)
+  let next = 0;
+  let valueTotal = 0;
+  let indexTotal = 0;
+  let fillerTotal = 0;
+  for (let e = 0; e < mask.length; e++) {
+    if (mask[e] === 0) continue;
+    let gap = e - next;
+    while (gap > maxIndex) {
+      const length = indexLengths[maxIndex] + valueLengths[levels];
+      if (pending + length > 24) {
+        writer.write(word, pending);
+        word = 0;
+        pending = 0;
+      }
+      if (length > 24) {
+        writer.write(indexCodes[maxIndex], indexLengths[maxIndex]);
+        writer.write(valueCodes[levels], valueLengths[levels]);
+      } else {
+        word = (((word << indexLengths[maxIndex]) | indexCodes[maxIndex]) <<
+          valueLengths[levels]) | valueCodes[levels];
+        pending += length;
+      }
+      fillerTotal += length;
+      gap -= maxIndex + 1;
+    }
+    let code = scale > 0 ? Math.round(values[e] / scale) : 0;
+    if (code > levels) code = levels;
+    else if (code < -levels) code = -levels;
+    const v = code + levels;
+    const indexLength = indexLengths[gap];
+    const valueLength = valueLengths[v];
+    const length = indexLength + valueLength;
+    if (pending + length > 24) {
+      writer.write(word, pending);
+      word = 0;
+      pending = 0;
+    }
+    if (length > 24) {
+      writer.write(indexCodes[gap], indexLength);
+      writer.write(valueCodes[v], valueLength);
+    } else {
+      // exact in 32-bit integers: the word never holds more than 24 bits
+      word = (((word << indexLength) | indexCodes[gap]) << valueLength) | valueCodes[v];
+      pending += length;
+    }
+    indexTotal += indexLength;
+    valueTotal += valueLength;
+    next = e + 1;
+  }
+  if (pending > 0) writer.write(word, pending);
+  sink.value = valueTotal;
+  sink.index = indexTotal;
+  sink.filler = fillerTotal;
+}
+
+/**
+ * Both passes for general grains (listed with `grains.elementsOf`): counts symbols into `counts`
+ * or writes them to `sink`. Checks that every grain is wholly kept or wholly pruned.
+ */
+function walkGrains(
+  layerName: string,
+  values: Float32Array,
+  mask: Mask,
+  grains: Grains,
+  q: Quantizer,
+  maxIndex: number,
+  counts: Counts | undefined,
+  sink: Sink | undefined,
+): void {
+  const buffer = new Int32Array(grains.maxSize);
+  const fillerBuffer = new Int32Array(grains.maxSize);
+  const levels = q.levels;
+  const entry = (symbol: number, filler: boolean, elements: Int32Array, n: number): void => {
+    if (counts) {
+      counts.index[symbol]++;
+      if (filler) {
+        counts.fillers++;
+        counts.value[levels] += n;
+      } else {
+        counts.kept++;
+        for (let j = 0; j < n; j++) counts.value[q.symbol(values[elements[j]])]++;
+      }
+      return;
+    }
+    const { writer, indexCode, valueCode } = sink!;
+    const indexLength = indexCode.lengths[symbol];
+    writer.write(indexCode.codes[symbol], indexLength);
+    let valueLength = 0;
+    for (let j = 0; j < n; j++) {
+      const v = filler ? levels : q.symbol(values[elements[j]]);
+      writer.write(valueCode.codes[v], valueCode.lengths[v]);
+      valueLength += valueCode.lengths[v];
+    }
+    if (filler) sink!.filler += indexLength + valueLength;
+    else {
+      sink!.index += indexLength;
+      sink!.value += valueLength;
+    }
+  };
   let next = 0;
   for (let g = 0; g < grains.count; g++) {
     const n = grains.elementsOf(g, buffer);
@@ -209,7 +420,7 @@ function encode(
     for (let j = 1; j < n; j++) {
       if ((mask[buffer[j]] !== 0) !== keep) {
         throw new LayerError(
-          layer.name,
+          layerName,
           "mask",
           `grain ${g} is partly kept: keep or prune whole grains (expand a grain mask with expandGrainMask)`,
         );
@@ -218,85 +429,78 @@ function encode(
     if (!keep) continue;
     while (g - next > maxIndex) {
       const standOn = next + maxIndex;
-      entryGrain[entries] = standOn;
-      entryIndex[entries] = maxIndex;
-      entryFiller[entries++] = 1;
-      indexFrequency[maxIndex]++;
-      valueFrequency[zeroSymbol] += grains.elementsOf(standOn, buffer);
-      fillers++;
+      entry(maxIndex, true, fillerBuffer, grains.elementsOf(standOn, fillerBuffer));
       next = standOn + 1;
     }
-    grains.elementsOf(g, buffer);
-    entryGrain[entries] = g;
-    entryIndex[entries++] = g - next;
-    indexFrequency[g - next]++;
-    for (let j = 0; j < n; j++) valueFrequency[codes[buffer[j]] + zeroSymbol]++;
-    kept++;
+    entry(g - next, false, buffer, n);
     next = g + 1;
   }
+}
 
-  // Pass 2: tables, then the body.
-  const indexCode = canonicalCode(indexFrequency);
-  const valueCode = codeValues ? canonicalCode(valueFrequency) : undefined;
-  const writer = new BitWriter(
-    64 + Math.ceil((entries * (grains.maxSize * valueBits + indexBits)) / 8),
-  );
-  writer.write(MAGIC, 32);
-  writer.write(VERSION, 8);
-  writer.write(valueBits, 5);
-  writer.write(indexBits, 5);
-  writer.write(codeValues ? 1 : 0, 1);
-  writer.write(grains.elements, 32);
-  writer.write(grains.count, 32);
-  writer.write(entries, 32);
-  writer.write(floatBits(quantized.report.scale), 32);
-  writeTable(writer, indexCode, indexBits);
-  if (valueCode) writeTable(writer, valueCode, valueBits);
-  const header = writer.bitLength;
+/** Linear symmetric quantisation of the kept weights, computed as core's `quantizeLinear`. */
+interface Quantizer {
+  /** `2^(bits-1) - 1`: the largest code, and the symbol of code 0. */
+  readonly levels: number;
+  /** The step between levels (0 when no kept weight is non-zero). */
+  readonly scale: number;
+  /** The symbol (`code + levels`) of a kept weight. */
+  symbol(value: number): number;
+  /** Scale and errors over the kept weights. */
+  readonly report: QuantizationReport;
+}
 
-  let valueTotal = 0;
-  let indexTotal = 0;
-  let fillerTotal = 0;
-  for (let i = 0; i < entries; i++) {
-    const symbol = entryIndex[i];
-    const indexLength = indexCode.lengths[symbol];
-    writer.write(indexCode.codes[symbol], indexLength);
-    const n = grains.elementsOf(entryGrain[i], buffer);
-    let valueLength = 0;
-    for (let j = 0; j < n; j++) {
-      const v = entryFiller[i] ? zeroSymbol : codes[buffer[j]] + zeroSymbol;
-      if (valueCode) {
-        writer.write(valueCode.codes[v], valueCode.lengths[v]);
-        valueLength += valueCode.lengths[v];
-      } else {
-        writer.write(v, valueBits);
-        valueLength += valueBits;
-      }
-    }
-    if (entryFiller[i]) fillerTotal += indexLength + valueLength;
-    else {
-      indexTotal += indexLength;
-      valueTotal += valueLength;
+/**
+ * Fits the quantiser of core's `quantizeLinear` (`scale = max|w| / (2^(bits-1) - 1)` rounded to
+ * float32, `code = clamp(round(w / scale))`, decoded as float32 `code * scale`) without its two
+ * tensor-sized arrays, which matter on 100-million-weight dense layers.
+ */
+function fitQuantizer(values: Float32Array, mask: Mask, bits: number): Quantizer {
+  const levels = 2 ** (bits - 1) - 1;
+  let maxAbs = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (mask[i] !== 0) {
+      const a = Math.abs(values[i]);
+      if (a > maxAbs) maxAbs = a;
     }
   }
-  const used = writer.bitLength;
-  const bytes = writer.finish();
+  const scale = Math.fround(maxAbs / levels);
+  const code = (v: number): number =>
+    scale > 0 ? Math.max(-levels, Math.min(levels, Math.round(v / scale))) : 0;
+  let maxAbsError = 0;
+  let sumSquares = 0;
+  let kept = 0;
+  if (scale > 0) {
+    for (let i = 0; i < values.length; i++) {
+      if (mask[i] === 0) continue;
+      const v = values[i];
+      let c = Math.round(v / scale);
+      if (c > levels) c = levels;
+      else if (c < -levels) c = -levels;
+      const error = Math.abs(Math.fround(c * scale) - v);
+      if (error > maxAbsError) maxAbsError = error;
+      sumSquares += error * error;
+      kept++;
+    }
+  }
   return {
-    encoder: name,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: valueTotal,
-      index: indexTotal,
-      filler: fillerTotal,
-      header,
-      padding: bytes.length * 8 - used,
-      total: bytes.length * 8,
+    levels,
+    scale,
+    symbol: (v: number) => code(v) + levels,
+    report: {
+      bits,
+      scale,
+      maxAbsError,
+      rmsError: kept > 0 ? Math.sqrt(sumSquares / kept) : 0,
     },
-    keptGrains: kept,
-    fillers,
-    quantization: quantized.report,
   };
+}
+
+/** Fixed-width "codes": every value symbol written as itself in `bits` bits. */
+function fixedCode(bits: number, levels: number): Code {
+  const size = 2 * levels + 1;
+  const lengths = new Uint8Array(size).fill(bits);
+  const codes = new Uint32Array(size).map((_, s) => s);
+  return { lengths, codes, order: new Int32Array(0) };
 }
 
 function decode(name: string, bytes: Uint8Array, grains: Grains): Float32Array {
