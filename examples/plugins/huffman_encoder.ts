@@ -322,21 +322,20 @@ function writeSingles(
     if (mask[e] === 0) continue;
     let gap = e - next;
     while (gap > maxIndex) {
-      const length = indexLengths[maxIndex] + valueLengths[levels];
-      if (pending + length > 24) {
+      // a filler: index maxIndex, value code 0 (each code at most 24 bits, like the word)
+      if (pending + indexLengths[maxIndex] > 24) {
         writer.write(word, pending);
-        word = 0;
-        pending = 0;
+        word = pending = 0;
       }
-      if (length > 24) {
-        writer.write(indexCodes[maxIndex], indexLengths[maxIndex]);
-        writer.write(valueCodes[levels], valueLengths[levels]);
-      } else {
-        word = (((word << indexLengths[maxIndex]) | indexCodes[maxIndex]) <<
-          valueLengths[levels]) | valueCodes[levels];
-        pending += length;
+      word = (word << indexLengths[maxIndex]) | indexCodes[maxIndex];
+      pending += indexLengths[maxIndex];
+      if (pending + valueLengths[levels] > 24) {
+        writer.write(word, pending);
+        word = pending = 0;
       }
-      fillerTotal += length;
+      word = (word << valueLengths[levels]) | valueCodes[levels];
+      pending += valueLengths[levels];
+      fillerTotal += indexLengths[maxIndex] + valueLengths[levels];
       gap -= maxIndex + 1;
     }
     let code = scale > 0 ? Math.round(values[e] / scale) : 0;
@@ -345,20 +344,18 @@ function writeSingles(
     const v = code + levels;
     const indexLength = indexLengths[gap];
     const valueLength = valueLengths[v];
-    const length = indexLength + valueLength;
-    if (pending + length > 24) {
+    if (pending + indexLength > 24) {
       writer.write(word, pending);
-      word = 0;
-      pending = 0;
+      word = pending = 0;
     }
-    if (length > 24) {
-      writer.write(indexCodes[gap], indexLength);
-      writer.write(valueCodes[v], valueLength);
-    } else {
-      // exact in 32-bit integers: the word never holds more than 24 bits
-      word = (((word << indexLength) | indexCodes[gap]) << valueLength) | valueCodes[v];
-      pending += length;
+    word = (word << indexLength) | indexCodes[gap]; // exact: the word holds at most 24 bits
+    pending += indexLength;
+    if (pending + valueLength > 24) {
+      writer.write(word, pending);
+      word = pending = 0;
     }
+    word = (word << valueLength) | valueCodes[v];
+    pending += valueLength;
     indexTotal += indexLength;
     valueTotal += valueLength;
     next = e + 1;
