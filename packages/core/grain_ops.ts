@@ -125,11 +125,17 @@ export function countKeptPerGrain(mask: Mask, grains: Grains): Int32Array {
  */
 export function expandGrainMask(grainMask: Uint8Array, grains: Grains): Mask {
   const out = new Uint8Array(grains.elements);
+  for (let g = 0; g < grainMask.length; g++) {
+    if (grainMask[g] > 1) {
+      grainMask = grainMask.map((m) => (m !== 0 ? 1 : 0)); // normalise once, then copy runs
+      break;
+    }
+  }
   const layout = grains.block;
   if (layout) {
     const index = blockIndex(layout);
     if (index.identity) {
-      for (let e = 0; e < out.length; e++) out[e] = grainMask[e] !== 0 ? 1 : 0;
+      out.set(grainMask);
       return out;
     }
     const { dims: [A, B, C, D], offsets: [oA, oB, oC, oD], block } = index;
@@ -140,15 +146,21 @@ export function expandGrainMask(grainMask: Uint8Array, grains: Grains): Mask {
         const gab = oA[a] + oB[b];
         for (let c = 0; c < C; c++) {
           const g = gab + oC[c];
-          if (unitLast) { for (let d = 0; d < D; d++) out[e++] = grainMask[g + d] !== 0 ? 1 : 0; }
-          else for (let d = 0; d < D; d++) out[e++] = grainMask[g + oD[d]] !== 0 ? 1 : 0;
+          if (unitLast && D >= 16) {
+            out.set(grainMask.subarray(g, g + D), e); // a run of consecutive grains
+            e += D;
+          } else if (unitLast) {
+            for (let d = 0; d < D; d++) out[e++] = grainMask[g + d];
+          } else {
+            for (let d = 0; d < D; d++) out[e++] = grainMask[g + oD[d]];
+          }
         }
       }
     }
     return out;
   }
   const map = grains.elementGrain();
-  for (let e = 0; e < out.length; e++) out[e] = grainMask[map[e]] !== 0 ? 1 : 0;
+  for (let e = 0; e < out.length; e++) out[e] = grainMask[map[e]];
   return out;
 }
 
