@@ -48,7 +48,8 @@ export { loadModel, loadWeights } from "./persistence/load_model.ts";
 export { modelCache, modelCacheKey } from "./persistence/model_cache.ts";
 export type { ModelCache, ModelCacheEntry, ModelCacheKeyInput } from "./persistence/model_cache.ts";
 // Training backend and data (wasm kernels, IDX / Fashion-MNIST / CIFAR-10, batches).
-export { setupWasmBackend } from "./backend/setup_wasm_backend.ts";
+export { setupWasmBackend, wasmBackendThreads } from "./backend/setup_wasm_backend.ts";
+export type { WasmBackendOptions } from "./backend/setup_wasm_backend.ts";
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from "./backend/training_kernels.ts";
 export { decodeIdx, encodeIdx, readIdx } from "./data/idx.ts";
 export type { IdxArray, IdxData } from "./data/idx.ts";
@@ -99,6 +100,7 @@ export type { LrSchedule } from "./training/lr_schedule.ts";
 export { evaluateModel } from "./training/evaluate.ts";
 export type { EvaluateOptions, Evaluation } from "./training/evaluate.ts";
 export { trainModel } from "./training/train.ts";
+export { DEFAULT_TRAINING } from "./training/recipe.ts";
 export type { EpochRecord, TrainOptions, TrainProgress, TrainResult } from "./training/train.ts";
 export { measureActivationDensity } from "./training/activation_density.ts";
 export type { ActivationDensityOptions, MeasuredDensity } from "./training/activation_density.ts";

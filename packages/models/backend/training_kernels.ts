@@ -14,6 +14,8 @@
  *   XNNPACK's fully-connected operator instead of wasm's scalar fallback.
  * - `Sum` over leading axes (bias gradients): XNNPACK average pooling over the spatial axes
  *   instead of wasm's transpose-then-reduce.
+ * - `Identity` and same-dtype `Cast`: share the input buffer (reference counted, as on the cpu
+ *   backend) instead of copying it; tfjs clones every tensor it saves for the backward pass.
  *
  * Every kernel frees its intermediates and returns a fresh tensor (reference count 1).
  *
@@ -41,6 +43,8 @@ export const WASM_TRAINING_KERNELS: readonly string[] = [
   "MaxPoolGrad",
   "BatchMatMul",
   "Sum",
+  "Identity",
+  "Cast",
 ];
 
 type Pad = "valid" | "same" | number | tf.backend_util.ExplicitPadding;
@@ -58,6 +62,8 @@ interface Originals {
   conv2dBackpropInput: KernelImpl;
   maxPoolGrad: KernelImpl;
   batchMatMul: KernelImpl;
+  identity: KernelImpl;
+  cast: KernelImpl;
 }
 
 let originals: Originals | undefined;
@@ -591,6 +597,48 @@ function sum(args: {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Identity and same-dtype Cast share the input's buffer (as on the cpu backend) instead of
+// copying it: tfjs clones every tensor it saves for the backward pass, and casts every ReLU
+// gradient mask to float32.
+
+interface RefCounted {
+  incRef(dataId: tf.DataId): void;
+}
+
+function share(backend: unknown, x: Info): Info {
+  (backend as RefCounted).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): Info {
+  const { x } = args.inputs as { x: Info };
+  if (x.dtype === "string") {
+    return run(k().identity, asWasm(args.backend), { x }, {});
+  }
+  return share(args.backend, x);
+}
+
+function cast(args: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+}): Info {
+  const { x } = args.inputs as { x: Info };
+  const { dtype } = args.attrs as { dtype: tf.DataType };
+  if (dtype === x.dtype && dtype !== "string") return share(args.backend, x);
+  if (dtype === "bool" && x.dtype !== "string") {
+    // wasm's own cast copies the numbers (2 stays 2); bool must be 0 or 1, as on cpu.
+    const backend = asWasm(args.backend);
+    const out = backend.makeOutput(x.shape, "bool");
+    const src = backend.typedArrayFromHeap(x);
+    const dst = backend.typedArrayFromHeap(out);
+    for (let i = 0; i < src.length; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+    return out;
+  }
+  return run(k().cast, asWasm(args.backend), { x }, { dtype });
+}
+
+// ---------------------------------------------------------------------------------------------
 // BatchMatMul with transposed operands on the XNNPACK fully-connected path
 
 function batchMatMul(args: {
@@ -639,7 +687,14 @@ function batchMatMul(args: {
 
 // ---------------------------------------------------------------------------------------------
 
-const OVERRIDDEN = ["Conv2DBackpropInput", "MaxPoolGrad", "BatchMatMul", "Sum"] as const;
+const OVERRIDDEN = [
+  "Conv2DBackpropInput",
+  "MaxPoolGrad",
+  "BatchMatMul",
+  "Sum",
+  "Identity",
+  "Cast",
+] as const;
 
 /**
  * Registers the training kernels on the `wasm` backend (idempotent). Call it after importing
@@ -669,6 +724,8 @@ export function registerWasmTrainingKernels(): void {
     conv2dBackpropInput: wasmKernel("Conv2DBackpropInput"),
     maxPoolGrad: wasmKernel("MaxPoolGrad"),
     batchMatMul: wasmKernel("BatchMatMul"),
+    identity: wasmKernel("Identity"),
+    cast: wasmKernel("Cast"),
   };
   // Keep the original setup functions (they bind the wasm exports these kernels call).
   const setups = new Map<string, tf.KernelSetupFunc | undefined>();
@@ -684,6 +741,8 @@ export function registerWasmTrainingKernels(): void {
     ["MaxPoolGrad", maxPoolGrad as unknown as tf.KernelFunc],
     ["BatchMatMul", batchMatMul as unknown as tf.KernelFunc],
     ["Sum", sum as unknown as tf.KernelFunc],
+    ["Identity", identity as unknown as tf.KernelFunc],
+    ["Cast", cast as unknown as tf.KernelFunc],
   ];
   for (const [kernelName, kernelFunc] of mine) {
     if (tf.getKernel(kernelName, "wasm") !== undefined) tf.unregisterKernel(kernelName, "wasm");

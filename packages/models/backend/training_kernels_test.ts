@@ -413,3 +413,26 @@ Deno.test("gradients of a conv/pool/dense network on wasm match cpu and leak no 
     assert.ok(err <= TOL, `weight ${i}: relative error ${err}`);
   }
 });
+
+Deno.test("Identity and same-dtype Cast share buffers safely; other casts convert", async () => {
+  await setupWasmBackend();
+  const before = tf.memory().numTensors;
+  const a = tf.tensor1d([1.5, -2, 3]);
+  const b = tf.clone(a);
+  const c = tf.cast(a, "float32");
+  a.dispose();
+  assert.deepEqual([...b.dataSync()], [1.5, -2, 3]);
+  assert.deepEqual([...c.dataSync()], [1.5, -2, 3]);
+  const d = tf.cast(b, "int32");
+  assert.equal(d.dtype, "int32");
+  assert.deepEqual([...d.dataSync()], [1, -2, 3]);
+  const e = tf.tidy(() => tf.cast(tf.tensor1d([0, 2, 0], "int32"), "bool"));
+  assert.deepEqual([...e.dataSync()], [0, 1, 0]);
+  // A variable assigned from a clone keeps its value when the clone goes away.
+  const v = tf.tidy(() => tf.variable(tf.zeros([3])));
+  v.assign(b);
+  tf.dispose([b, c]);
+  assert.deepEqual([...v.dataSync()], [1.5, -2, 3]);
+  tf.dispose([d, e, v]);
+  assert.equal(tf.memory().numTensors, before);
+});

@@ -1,13 +1,16 @@
 /**
- * Optimisers that hold pruning masks: gradients are masked before the update, the weights are
- * masked again after it, and the optimiser state (momentum, Adam moments) is kept at exactly 0
- * where a mask prunes, so neither the update nor stale state can bring a pruned weight back.
+ * Optimisers that hold pruning masks: where a mask prunes, the gradient is ignored, the weight is
+ * set to exactly +0 and the optimiser state (momentum, Adam moments) to 0, so neither the update
+ * nor stale state can bring a pruned weight back. The update runs as one typed-array pass per
+ * variable (one copy of weights and gradient out of the backend, one copy back), which on the
+ * wasm backend is much cheaper than the dozens of small kernels an op-by-op update launches.
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "@sparsegrain/core";
 import type { Tensor, Variable } from "./tensor_types.ts";
+import type { Mask } from "@sparsegrain/core";
 
 /** SGD with (optionally Nesterov) momentum. */
 export interface SgdSpec {
@@ -38,12 +41,12 @@ export interface AdamSpec {
 /** Which optimiser, with its hyper-parameters. */
 export type OptimizerSpec = SgdSpec | AdamSpec;
 
-/** One trainable tensor and, when it is pruned, its 0/1 mask (same shape). */
+/** One trainable tensor and, when it is pruned, its keep mask (same number of elements). */
 export interface Parameter {
-  /** The variable updated in place (by assignment). */
+  /** The variable updated (by assignment). */
   readonly variable: Variable;
-  /** Float 0/1 mask; absent for dense (unpruned) parameters. */
-  readonly mask?: Tensor;
+  /** Keep mask over the variable's elements (1 keeps, 0 prunes); absent when not pruned. */
+  readonly mask?: Mask;
 }
 
 /** An optimiser instance with state per variable. */
@@ -53,13 +56,12 @@ export interface MaskedOptimizer {
   /** Steps taken. */
   readonly iterations: number;
   /**
-   * One update: `params[i].variable -= lr * update(grads[i])`, masked. Disposes nothing it did
-   * not create; the caller disposes `grads`.
+   * One update of every parameter from its gradient, masked. The caller disposes `grads`.
    */
   step(params: readonly Parameter[], grads: readonly Tensor[], learningRate: number): void;
-  /** The state tensors of a variable (for tests and checkpoints): momentum, or Adam's m and v. */
-  state(variable: Variable): readonly Tensor[];
-  /** Frees the state. */
+  /** The state of a variable (for tests and checkpoints): momentum, or Adam's m and v. */
+  state(variable: Variable): readonly Float32Array[];
+  /** Forgets all state. */
   dispose(): void;
 }
 
@@ -68,14 +70,6 @@ function check(field: string, v: number, lo: number, hi: number, hint: string): 
     throw new ConfigError(field, `expected a number in [${lo}, ${hi}), found ${v}: use ${hint}`);
   }
   return v;
-}
-
-/**
- * `x * mask` with pruned entries at +0 bit-for-bit: a negative weight times 0 is -0, and
- * -0 + 0 is +0 in IEEE arithmetic.
- */
-function maskExact(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(x, mask), 0);
 }
 
 function fill(spec: OptimizerSpec): Required<SgdSpec> | Required<AdamSpec> {
@@ -115,34 +109,26 @@ function fill(spec: OptimizerSpec): Required<SgdSpec> | Required<AdamSpec> {
  * import * as tf from "@tensorflow/tfjs";
  * import { createOptimizer } from "@sparsegrain/models";
  * const w = tf.variable(tf.tensor1d([1, 2, 3]));
- * const mask = tf.tensor1d([1, 0, 1]);
  * const opt = createOptimizer({ name: "sgd", momentum: 0.9 });
  * const g = tf.tensor1d([0.5, 0.5, 0.5]);
- * opt.step([{ variable: w, mask }], [g], 0.1);
+ * opt.step([{ variable: w, mask: new Uint8Array([1, 0, 1]) }], [g], 0.1);
  * console.assert(w.dataSync()[1] === 0);
- * tf.dispose([w, mask, g]);
+ * tf.dispose([w, g]);
  * opt.dispose();
  * ```
  */
 export function createOptimizer(spec: OptimizerSpec): MaskedOptimizer {
   const full = fill(spec);
-  const states = new Map<tf.Variable, tf.Tensor[]>();
+  const states = new Map<Variable, Float32Array[]>();
   let t = 0;
 
-  function stateOf(v: tf.Variable, count: number): tf.Tensor[] {
+  function stateOf(v: Variable, count: number): Float32Array[] {
     let s = states.get(v);
     if (s === undefined) {
-      s = Array.from({ length: count }, () => tf.keep(tf.zerosLike(v)));
+      s = Array.from({ length: count }, () => new Float32Array(v.size));
       states.set(v, s);
     }
     return s;
-  }
-
-  function replace(v: tf.Variable, index: number, value: tf.Tensor): void {
-    const s = states.get(v)!;
-    const old = s[index];
-    s[index] = tf.keep(value);
-    old.dispose();
   }
 
   return {
@@ -162,51 +148,76 @@ export function createOptimizer(spec: OptimizerSpec): MaskedOptimizer {
           `expected a finite number >= 0, found ${learningRate}: use e.g. 0.01`,
         );
       }
-      t++;
-      tf.tidy(() => {
-        const lr = tf.scalar(learningRate);
-        for (let i = 0; i < params.length; i++) {
-          const { variable: w, mask } = params[i];
-          let g = grads[i];
-          if (mask !== undefined) g = tf.mul(g, mask);
-          if (full.weightDecay > 0) g = tf.add(g, tf.mul(w, full.weightDecay));
-          let next: tf.Tensor;
-          if (full.name === "sgd") {
-            if (full.momentum > 0) {
-              const [v] = stateOf(w, 1);
-              let nv = tf.add(tf.mul(v, full.momentum), g);
-              if (mask !== undefined) nv = maskExact(nv, mask);
-              replace(w, 0, nv);
-              const update = full.nesterov ? tf.add(g, tf.mul(nv, full.momentum)) : nv;
-              next = tf.sub(w, tf.mul(update, lr));
-            } else {
-              next = tf.sub(w, tf.mul(g, lr));
-            }
-          } else {
-            const [m, v] = stateOf(w, 2);
-            let nm = tf.add(tf.mul(m, full.beta1), tf.mul(g, 1 - full.beta1));
-            let nv = tf.add(tf.mul(v, full.beta2), tf.mul(tf.square(g), 1 - full.beta2));
-            if (mask !== undefined) {
-              nm = maskExact(nm, mask);
-              nv = maskExact(nv, mask);
-            }
-            replace(w, 0, nm);
-            replace(w, 1, nv);
-            const c1 = 1 - full.beta1 ** t;
-            const c2 = 1 - full.beta2 ** t;
-            const stepSize = tf.mul(lr, Math.sqrt(c2) / c1);
-            next = tf.sub(w, tf.div(tf.mul(nm, stepSize), tf.add(tf.sqrt(nv), full.epsilon)));
-          }
-          if (mask !== undefined) next = maskExact(next, mask);
-          w.assign(next);
+      for (let p = 0; p < params.length; p++) {
+        const { variable, mask } = params[p];
+        if (mask !== undefined && mask.length !== variable.size) {
+          throw new RangeError(
+            `Mask of ${mask.length} entries for variable "${variable.name}" of ${variable.size}: pass a mask over its elements`,
+          );
         }
-      });
+        if (grads[p].size !== variable.size) {
+          throw new RangeError(
+            `Gradient of ${
+              grads[p].size
+            } entries for variable "${variable.name}" of ${variable.size}`,
+          );
+        }
+      }
+      t++;
+      const lr = learningRate;
+      const wd = full.weightDecay;
+      for (let p = 0; p < params.length; p++) {
+        const { variable, mask } = params[p];
+        // One copy out of the backend for the weights and the gradient, one copy back in.
+        const w = variable.dataSync() as Float32Array;
+        const g = grads[p].dataSync() as Float32Array;
+        const n = w.length;
+        if (full.name === "sgd") {
+          const mu = full.momentum;
+          const [v] = full.momentum > 0 ? stateOf(variable, 1) : [undefined];
+          for (let i = 0; i < n; i++) {
+            if (mask !== undefined && mask[i] === 0) {
+              w[i] = 0;
+              if (v !== undefined) v[i] = 0;
+              continue;
+            }
+            const gi = g[i] + wd * w[i];
+            if (v === undefined) {
+              w[i] -= lr * gi;
+            } else {
+              const vi = mu * v[i] + gi;
+              v[i] = vi;
+              w[i] -= lr * (full.nesterov ? gi + mu * vi : vi);
+            }
+          }
+        } else {
+          const { beta1, beta2, epsilon } = full;
+          const [m, v] = stateOf(variable, 2);
+          const stepSize = lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+          for (let i = 0; i < n; i++) {
+            if (mask !== undefined && mask[i] === 0) {
+              w[i] = 0;
+              m[i] = 0;
+              v[i] = 0;
+              continue;
+            }
+            const gi = g[i] + wd * w[i];
+            const mi = beta1 * m[i] + (1 - beta1) * gi;
+            const vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= stepSize * mi / (Math.sqrt(vi) + epsilon);
+          }
+        }
+        tf.tidy(() => {
+          variable.assign(tf.tensor(w, variable.shape, "float32"));
+        });
+      }
     },
     state(variable) {
       return states.get(variable) ?? [];
     },
     dispose() {
-      for (const s of states.values()) tf.dispose(s);
       states.clear();
     },
   };

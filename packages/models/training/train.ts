@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ConfigError, type Mask } from "@sparsegrain/core";
 import { type Augmentation, imageBatches, type Normalization } from "../data/batches.ts";
 import type { ImageSet } from "../data/image_set.ts";
-import { maskTensors } from "../bridge.ts";
+import { applyMasks } from "../bridge.ts";
 import { type LayersModel, prunableLayers } from "../layers.ts";
 import { checkFits, imageTensor } from "./_batch_tensors.ts";
 import { evaluateModel, type Evaluation } from "./evaluate.ts";
@@ -115,11 +115,8 @@ function positiveInt(field: string, v: number, hint: string): number {
 }
 
 /** Training parameters with their masks, in `model.trainableWeights` order. */
-function parameters(
-  model: LayersModel,
-  masks: Readonly<Record<string, tf.Tensor>>,
-): Parameter[] {
-  const maskOf = new Map<tf.Variable, tf.Tensor>();
+function parameters(model: LayersModel, masks: Readonly<Record<string, Mask>>): Parameter[] {
+  const maskOf = new Map<tf.Variable, Mask>();
   for (const layer of prunableLayers(model)) {
     const m = masks[layer.name];
     if (m !== undefined) maskOf.set(layer.kernel.read() as tf.Variable, m);
@@ -175,8 +172,10 @@ export async function trainModel(
     throw new ConfigError("dataset", `"${train.name}" is empty: train on at least one image`);
   }
 
+  const masks = options.masks ?? {};
+  // Validates the masks (names, lengths) and starts pruned weights at exactly +0.
+  applyMasks(model, masks);
   const optimizer = createOptimizer(spec);
-  const masks = maskTensors(model, options.masks ?? {});
   const started = performance.now();
   const history: EpochRecord[] = [];
   const batches = Math.ceil(train.count / batchSize);
@@ -185,12 +184,6 @@ export async function trainModel(
   try {
     const params = parameters(model, masks);
     const vars = params.map((p) => p.variable);
-    // Pruned weights start at exactly 0.
-    tf.tidy(() => {
-      for (const p of params) {
-        if (p.mask !== undefined) p.variable.assign(tf.add(tf.mul(p.variable, p.mask), 0));
-      }
-    });
     for (let epoch = 1; epoch <= epochs && !aborted; epoch++) {
       const epochStart = performance.now();
       let lossSum = 0;
@@ -282,7 +275,6 @@ export async function trainModel(
     }
   } finally {
     optimizer.dispose();
-    tf.dispose(Object.values(masks));
   }
   return { history, seconds: (performance.now() - started) / 1000, steps, aborted };
 }

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { ConfigError } from "@sparsegrain/core";
+import { setupWasmBackend, wasmBackendThreads } from "./setup_wasm_backend.ts";
+
+Deno.test("setupWasmBackend() selects wasm idempotently and validates threads", async () => {
+  await setupWasmBackend();
+  assert.equal(tf.getBackend(), "wasm");
+  assert.ok(wasmBackendThreads() >= 1);
+  await tf.setBackend("cpu");
+  await setupWasmBackend();
+  assert.equal(tf.getBackend(), "wasm");
+  await assert.rejects(setupWasmBackend({ threads: 0 }), ConfigError);
+  await assert.rejects(setupWasmBackend({ threads: 1.5 }), ConfigError);
+});
+
+Deno.test("the threaded-SIMD build runs under Deno with 2 threads and matches cpu gradients", async () => {
+  const probe = new URL("./_threaded_probe.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", probe],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout).trim();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const r = JSON.parse(text.split("\n").pop()!);
+  assert.equal(r.backend, "wasm");
+  assert.equal(r.threads, 2);
+  assert.ok(r.err <= 1e-4, `relative error ${r.err}`);
+  assert.equal(r.leak, 0);
+});
