@@ -37,6 +37,11 @@ export const sweepCommand: Command = {
         description: "Run only shard K of N (K from 0), e.g. 0/4; join shards with merge",
       },
       quick: { type: "boolean", description: "Shrink the study as its quick: section says" },
+      data: {
+        type: "string",
+        value: "DIR",
+        description: "Fashion-MNIST folder (overrides accuracy.dataset.dir and $SPARSEGRAIN_DATA)",
+      },
       quiet: { type: "boolean", short: "q", description: "No progress on stderr" },
       json: { type: "boolean", description: "Print a JSON summary on stdout" },
     },
@@ -53,7 +58,10 @@ export const sweepCommand: Command = {
     const outFlag = stringFlag(flags, "out");
     if (outFlag !== undefined) await checkOutDir(outFlag);
     await deps.ready();
-    const study = await loadStudy(file, deps.catalog(), { quick: boolFlag(flags, "quick") });
+    const study = await loadStudy(file, deps.catalog(), {
+      quick: boolFlag(flags, "quick"),
+      dataDir: stringFlag(flags, "data"),
+    });
     const out = outFlag ?? `runs/${study.config.name}`;
     const quiet = boolFlag(flags, "quiet");
     const progress = createProgress(io, { quiet });

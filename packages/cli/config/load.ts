@@ -51,6 +51,8 @@ export interface Study {
 export interface LoadOptions {
   /** Apply the config's `quick:` section. @default false */
   readonly quick?: boolean;
+  /** Dataset folder overriding `accuracy.dataset.dir` (the `--data` flag). */
+  readonly dataDir?: string;
 }
 
 /** Reads and validates a sweep file. Throws {@link UserError} / {@link ConfigProblemsError}. */
@@ -112,7 +114,16 @@ export async function studyFromText(
   if (problems.length > 0 || !config || !chosen) {
     throw new ConfigProblemsError(file, problems);
   }
-  const effective = options.quick ? applyQuick(config) : config;
+  let effective = options.quick ? applyQuick(config) : config;
+  if (options.dataDir !== undefined && effective.accuracy) {
+    effective = {
+      ...effective,
+      accuracy: {
+        ...effective.accuracy,
+        dataset: { ...effective.accuracy.dataset, dir: options.dataDir },
+      },
+    };
+  }
   return {
     config: effective,
     configHash: await configHash(effective),
@@ -157,7 +168,17 @@ export function applyQuick(config: SweepConfig): SweepConfig {
 /** SHA-256 (hex, 16 characters) of the parts of a config that change results. */
 export async function configHash(config: SweepConfig): Promise<string> {
   const { quick: _quick, report, ...rest } = config;
-  const relevant = { ...rest, report: { maskLayer: report.maskLayer, maskCrop: report.maskCrop } };
+  // Where the dataset lives does not change results; the report's drops and primary encoder
+  // only change how they are shown.
+  const accuracy = rest.accuracy && {
+    ...rest.accuracy,
+    dataset: { ...rest.accuracy.dataset, dir: undefined },
+  };
+  const relevant = {
+    ...rest,
+    accuracy,
+    report: { maskLayer: report.maskLayer, maskCrop: report.maskCrop },
+  };
   const bytes = new TextEncoder().encode(canonicalJson(relevant));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");

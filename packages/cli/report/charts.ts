@@ -13,7 +13,6 @@ import {
   fineGranularity,
   granularityLabels,
   maskRows,
-  maskSizes,
   primaryEncoder,
   referenceRows,
   type ReportOptions,
@@ -330,16 +329,12 @@ function energyChart(lines: readonly ResultLine[]): Chart {
 
 function masksChart(lines: readonly ResultLine[]): Chart {
   const values = maskRows(lines);
-  const sizes = [...maskSizes(lines).values()];
-  const rows = Math.max(1, ...sizes.map((s) => s.rows));
-  const cols = Math.max(1, ...sizes.map((s) => s.cols));
-  const cell = Math.max(2, Math.min(6, Math.floor(200 / Math.max(rows, cols))));
   return {
     id: "mask-pictures",
     title: "Mask pictures",
     caption:
       "The keep mask of one layer per model and granularity, cropped to the first filters (rows: filter x kernel row) and input channels (columns: input channel x kernel column). Dark cells are kept weights, light cells pruned.",
-    rows: values.length,
+    rows: values.filter((v) => v.cell === "kept").length,
     spec: {
       $schema: SCHEMA,
       title: "Kept weights of one layer",
@@ -354,27 +349,29 @@ function masksChart(lines: readonly ResultLine[]): Chart {
         },
       },
       spec: {
-        width: cols * cell,
-        height: rows * cell,
-        mark: { type: "rect", color: "#1f3b73" },
+        width: 160,
+        height: 160,
+        mark: { type: "rect" },
         encoding: {
-          x: {
-            field: "x",
-            type: "quantitative",
-            scale: { domain: [0, cols], nice: false },
-            axis: null,
-          },
+          x: { field: "x", type: "quantitative", scale: { nice: false, zero: true }, axis: null },
           x2: { field: "x2" },
           y: {
             field: "y",
             type: "quantitative",
-            scale: { domain: [0, rows], nice: false, reverse: true },
+            scale: { nice: false, zero: true, reverse: true },
             axis: null,
           },
           y2: { field: "y2" },
+          color: {
+            field: "cell",
+            type: "nominal",
+            title: "Weight",
+            scale: { domain: ["pruned", "kept"], range: ["#e4e4e4", "#1f3b73"] },
+          },
         },
       },
-      config: { ...CONFIG, view: { fill: "#e8e8e8", stroke: "#999" } },
+      resolve: { scale: { x: "independent", y: "independent" } },
+      config: CONFIG,
     },
   };
 }

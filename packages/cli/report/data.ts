@@ -125,7 +125,7 @@ export function baselineRows(
  * uniform density closest to 0.3 (ties: the lower). Returns undefined for no lines.
  */
 export function pictureDensity(lines: readonly ResultLine[], model: string): string | undefined {
-  const mine = lines.filter((l) => l.model === model).sort((a, b) => a.index - b.index);
+  const mine = lines.filter((l) => modelKey(l) === model).sort((a, b) => a.index - b.index);
   if (mine.length === 0) return undefined;
   const map = mine.find((l) => Number.isNaN(Number(l.densityLabel)));
   if (map) return map.densityLabel;
@@ -135,9 +135,17 @@ export function pictureDensity(lines: readonly ResultLine[], model: string): str
   )[0];
 }
 
-/** Models in study order. */
+/**
+ * The model as reports name it: weight-free points are marked, since the same architecture may
+ * also be trained in the accuracy half.
+ */
+export function modelKey(line: ResultLine): string {
+  return line.half === "weight-free" ? `${line.model} (seeded)` : line.model;
+}
+
+/** Models in study order (see {@link modelKey}). */
 export function modelNames(lines: readonly ResultLine[]): string[] {
-  return unique([...lines].sort((a, b) => a.index - b.index).map((l) => l.model));
+  return unique([...lines].sort((a, b) => a.index - b.index).map(modelKey));
 }
 
 /** The lines shown for each model in the hardware and mask charts (one density, first seed). */
@@ -145,7 +153,7 @@ export function pictureLines(lines: readonly ResultLine[]): ResultLine[] {
   const out: ResultLine[] = [];
   for (const model of modelNames(lines)) {
     const label = pictureDensity(lines, model);
-    const mine = lines.filter((l) => l.model === model && l.densityLabel === label);
+    const mine = lines.filter((l) => modelKey(l) === model && l.densityLabel === label);
     const seed = Math.min(...mine.map((l) => l.seed));
     out.push(...mine.filter((l) => l.seed === seed).sort((a, b) => a.index - b.index));
   }
@@ -175,7 +183,7 @@ export function referenceRows(lines: readonly ResultLine[]): RefsRow[] {
   const rows: RefsRow[] = [];
   for (const l of picked) {
     const ref = picked.find((r) =>
-      r.model === l.model && r.densityLabel === l.densityLabel && r.seed === l.seed &&
+      modelKey(r) === modelKey(l) && r.densityLabel === l.densityLabel && r.seed === l.seed &&
       r.granularity === fine
     );
     if (!ref) continue;
@@ -183,8 +191,8 @@ export function referenceRows(lines: readonly ResultLine[]): RefsRow[] {
       for (const [accelerator, cost] of Object.entries(layer.cost)) {
         const base = ref.layers[layerIndex]?.cost[accelerator]?.referencesTotal ?? 0;
         rows.push({
-          panel: `${l.model} @ ${l.densityLabel}`,
-          model: l.model,
+          panel: `${modelKey(l)} @ ${l.densityLabel}`,
+          model: modelKey(l),
           densityLabel: l.densityLabel,
           layer: layer.name,
           layerIndex,
@@ -202,6 +210,7 @@ export function referenceRows(lines: readonly ResultLine[]): RefsRow[] {
 /** Whole-network memory references normalised to fine-grained, for every point. */
 export function totalReferenceRows(lines: readonly ResultLine[]): Array<{
   model: string;
+  seed: number;
   densityLabel: string;
   granularity: string;
   accelerator: string;
@@ -212,13 +221,14 @@ export function totalReferenceRows(lines: readonly ResultLine[]): Array<{
   const rows = [];
   for (const l of lines) {
     const ref = lines.find((r) =>
-      r.model === l.model && r.densityLabel === l.densityLabel && r.seed === l.seed &&
+      modelKey(r) === modelKey(l) && r.densityLabel === l.densityLabel && r.seed === l.seed &&
       r.granularity === fine
     );
     for (const [accelerator, cost] of Object.entries(l.metrics.cost)) {
       const base = ref?.metrics.cost[accelerator]?.referencesTotal ?? 0;
       rows.push({
-        model: l.model,
+        model: modelKey(l),
+        seed: l.seed,
         densityLabel: l.densityLabel,
         granularity: l.granularity,
         accelerator,
@@ -243,7 +253,7 @@ export function energyRows(lines: readonly ResultLine[]): Array<{
     for (const [accelerator, cost] of Object.entries(l.metrics.cost)) {
       for (const [kind, pj] of Object.entries(cost.energy)) {
         rows.push({
-          panel: `${l.model} @ ${l.densityLabel}`,
+          panel: `${modelKey(l)} @ ${l.densityLabel}`,
           granularity: l.granularity,
           accelerator,
           kind,
@@ -256,12 +266,13 @@ export function energyRows(lines: readonly ResultLine[]): Array<{
 }
 
 /**
- * Kept cells of the mask pictures as horizontal runs `[x, x2)` of row `y` (pruned cells are the
- * background), which keeps coarse masks small.
+ * Mask pictures as rectangles: per panel one `"pruned"` frame covering the whole picture, then
+ * the kept cells as horizontal runs `[x, x2)` of row `y` (which keeps coarse masks small).
  */
 export function maskRows(lines: readonly ResultLine[]): Array<{
   panel: string;
   granularity: string;
+  cell: "pruned" | "kept";
   x: number;
   x2: number;
   y: number;
@@ -272,7 +283,17 @@ export function maskRows(lines: readonly ResultLine[]): Array<{
     const pic = l.maskPicture;
     if (!pic) continue;
     const bits = decodeBits(pic.bits, pic.rows * pic.cols);
-    const panel = `${l.model} ${pic.layer} @ ${l.densityLabel}`;
+    const panel = `${modelKey(l)} ${pic.layer} @ ${l.densityLabel}`;
+    const granularity = l.granularity;
+    rows.push({
+      panel,
+      granularity,
+      cell: "pruned" as const,
+      x: 0,
+      x2: pic.cols,
+      y: 0,
+      y2: pic.rows,
+    });
     for (let y = 0; y < pic.rows; y++) {
       let x = 0;
       while (x < pic.cols) {
@@ -282,25 +303,11 @@ export function maskRows(lines: readonly ResultLine[]): Array<{
         }
         const start = x;
         while (x < pic.cols && bits[y * pic.cols + x]) x++;
-        rows.push({ panel, granularity: l.granularity, x: start, x2: x, y, y2: y + 1 });
+        rows.push({ panel, granularity, cell: "kept" as const, x: start, x2: x, y, y2: y + 1 });
       }
     }
   }
   return rows;
-}
-
-/** Size of each pictured mask, by panel. */
-export function maskSizes(
-  lines: readonly ResultLine[],
-): Map<string, { rows: number; cols: number }> {
-  const sizes = new Map<string, { rows: number; cols: number }>();
-  for (const l of pictureLines(lines)) {
-    const pic = l.maskPicture;
-    if (pic) {
-      sizes.set(`${l.model} ${pic.layer} @ ${l.densityLabel}`, { rows: pic.rows, cols: pic.cols });
-    }
-  }
-  return sizes;
 }
 
 /** Packs bits (0/1 bytes) MSB-first into base64. */
@@ -343,8 +350,8 @@ export function isoAccuracyRows(lines: readonly ResultLine[], options: ReportOpt
   const rows: IsoRow[] = [];
   const acc = lines.filter((l) => l.metrics.accuracy);
   for (const model of modelNames(acc)) {
-    for (const granularity of granularityLabels(acc.filter((l) => l.model === model))) {
-      const mine = acc.filter((l) => l.model === model && l.granularity === granularity);
+    for (const granularity of granularityLabels(acc.filter((l) => modelKey(l) === model))) {
+      const mine = acc.filter((l) => modelKey(l) === model && l.granularity === granularity);
       for (const drop of options.drops) {
         const ok = (top1: number, base: number) => 100 * (base - top1) <= drop + 1e-9;
         const sparse = mine.filter((l) =>

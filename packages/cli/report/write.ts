@@ -13,6 +13,7 @@ import {
   acceleratorLabels,
   fineGranularity,
   isoAccuracyRows,
+  modelKey,
   modelNames,
   primaryEncoder,
   type ReportOptions,
@@ -70,8 +71,8 @@ function tables(lines: readonly ResultLine[], options: ReportOptions): Table[] {
   const totals = totalReferenceRows(lines);
   const ratio = (l: ResultLine, a: string) =>
     totals.find((t) =>
-      t.model === l.model && t.densityLabel === l.densityLabel && t.granularity === l.granularity &&
-      t.accelerator === a
+      t.model === modelKey(l) && t.seed === l.seed && t.densityLabel === l.densityLabel &&
+      t.granularity === l.granularity && t.accelerator === a
     )?.normalized;
   const out: Table[] = [];
   const acc = lines.filter((l) => l.metrics.accuracy);

@@ -51,8 +51,16 @@ import { callPlugin, maskPicture, measure, pictureLayer, pluginRecords } from ".
 import { modelLabel } from "./points.ts";
 import type { AccuracyRunner } from "./sweep.ts";
 
-/** Where trained baselines are cached (relative to the working folder). */
-export const BASELINE_CACHE = ".cache/models";
+/** Where trained baselines are cached: `$SPARSEGRAIN_CACHE/models`, else `.cache/models`. */
+export function baselineCacheDir(): string {
+  let root: string | undefined;
+  try {
+    root = Deno.env.get("SPARSEGRAIN_CACHE") || undefined;
+  } catch {
+    root = undefined;
+  }
+  return join(root ?? ".cache", "models");
+}
 
 /** The schedule of steps from density `from` down to `to`. */
 export function scheduleSteps(config: AccuracyConfig, from: number, to: number): number[] {
@@ -158,7 +166,8 @@ export function accuracyRunner(): AccuracyRunner {
     return {
       inputShape: m.input ?? [d.train.height, d.train.width, d.train.channels],
       classes: m.classes ?? d.train.classes,
-      seed,
+      // tfjs initialisers treat seed 0 as "unseeded", so the study's seed 0 becomes 1 here
+      seed: seed + 1,
     };
   }
 
@@ -181,7 +190,7 @@ export function accuracyRunner(): AccuracyRunner {
       },
       training: m.training,
     });
-    const cache = modelCache(BASELINE_CACHE);
+    const cache = modelCache(baselineCacheDir());
     let model: LayersModel;
     const hit = await cache.get(key);
     if (hit) {
