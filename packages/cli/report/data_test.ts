@@ -84,7 +84,7 @@ Deno.test("encodeBits() and decodeBits() round-trip any length", () => {
   }
 });
 
-Deno.test("maskRows() turns kept cells into horizontal runs", () => {
+Deno.test("maskRows() draws a pruned frame, then kept cells as horizontal runs", () => {
   const line = point("2d", 0.5, 0.9, 0.9, 1);
   const bits = Uint8Array.from([1, 1, 0, 1, 0, 0, 1, 1]);
   const withPic = {
@@ -97,11 +97,12 @@ Deno.test("maskRows() turns kept cells into horizontal runs", () => {
       bits: encodeBits(bits),
     },
   };
-  assert.deepEqual(maskRows([withPic]).map(({ x, x2, y }) => [x, x2, y]), [[0, 2, 0], [3, 4, 0], [
-    2,
-    4,
-    1,
-  ]]);
+  assert.deepEqual(maskRows([withPic]).map(({ cell, x, x2, y, y2 }) => [cell, x, x2, y, y2]), [
+    ["pruned", 0, 4, 0, 2],
+    ["kept", 0, 2, 0, 1],
+    ["kept", 3, 4, 0, 1],
+    ["kept", 2, 4, 1, 2],
+  ]);
 });
 
 Deno.test("pictureDensity() prefers a density map, else the density nearest 0.3", () => {
