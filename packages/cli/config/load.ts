@@ -275,12 +275,9 @@ class Checker {
         const at = typeof this.#get(path) === "string" ? path : [...path, "name"];
         this.#add(
           at,
-          `unknown ${text} "${ref.name}": use one of ${known || "(none registered)"}${
-            kind === "granularity" || kind === "saliency" || kind === "encoder" ||
-              kind === "accelerator"
-              ? ", or load a plugin that defines it under plugins"
-              : ""
-          }`,
+          `unknown ${text} "${ref.name}": use one of ${
+            known || "(none registered)"
+          }, or load a plugin that defines it under plugins`,
         );
       }
       return undefined;
