@@ -32,7 +32,7 @@ Deno.test("bad config files each exit 2 with one readable message and write noth
       await assertUserError(
         sweep("malformed.yaml"),
         out,
-        /^error: Config ".*malformed\.yaml" has \d problems?: fix (it|them) and run again\n  .*malformed\.yaml:3:1 malformed YAML: /,
+        /^error: Config ".*malformed\.yaml" has \d problems?: fix (it|them) and run again\n {2}.*malformed\.yaml:3:1 malformed YAML: /,
         2,
       );
     });
