@@ -28,7 +28,8 @@
  * density of 4/9 on 3x3 layers **whatever the target density** (exactly like N:M sparsity, the
  * engine ignores the density for grouped grains). Saliency metrics that are not sums of
  * magnitudes (mean |w|, max |w|, Taylor, random, FPGM) may let one off-pattern weight win a
- * group; that kernel then keeps that single weight instead of its pattern.
+ * group; that kernel then keeps that single weight instead of its pattern (with the FPGM example
+ * plugin on seeded He-normal 3x3 layers of 32x32, 64x64 and 128x64 channels: 1 kernel in 13,312).
  *
  * What the contract cannot express exactly: PatDNN's *connectivity pruning* (dropping whole
  * kernels to go below 4/9), which would need a budget over patterns while the off-pattern
@@ -53,7 +54,7 @@
  *
  * @module
  */
-import { blockGrains, ConfigError } from "@sparsegrain/core";
+import { blockGrains, ConfigError, LayerError } from "@sparsegrain/core";
 import type { GrainGroups, Grains, Granularity, LayerWeights } from "@sparsegrain/core";
 
 /**
@@ -246,9 +247,10 @@ function patternGrains(
   const kernels = layer.shape[2] * layer.shape[3]; // N; element (p, k) is p * N + k
   const elements = 9 * kernels;
   if (layer.values.length !== elements) {
-    // let the engine's own validation name the problem; the partition must still be consistent
-    throw new RangeError(
-      `Layer "${layer.name}" has ${layer.values.length} values for shape [${layer.shape}]: pass values of the shape's size`,
+    throw new LayerError(
+      layer.name,
+      "values",
+      `shape [${layer.shape}] holds ${elements} weights but ${layer.values.length} were given: pass values of the shape's size`,
     );
   }
   const values = layer.values;

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { ConfigError, heNormalWeights, pruneLayers, reduceGrains } from "@sparsegrain/core";
+import {
+  ConfigError,
+  heNormalWeights,
+  LayerError,
+  pruneLayers,
+  reduceGrains,
+} from "@sparsegrain/core";
 import type { GrainReduction, LayerWeights, SaliencyMetric } from "@sparsegrain/core";
 import { assertGranularityConforms, sampleLayers } from "@sparsegrain/core/testing";
 import {
@@ -154,4 +160,17 @@ Deno.test("pattern: the describe() line states the fixed density", () => {
   assert.match(pattern.describe(), /4\/9/);
   assert.equal(pattern.name, "pattern");
   assert.equal(pattern8.name, "pattern8");
+});
+
+Deno.test("pattern: a layer whose values do not fill its shape is a LayerError", () => {
+  assert.throws(
+    () =>
+      pattern.partition({
+        name: "bad",
+        kind: "conv2d",
+        shape: [3, 3, 2, 2],
+        values: new Float32Array(35),
+      }),
+    (e) => e instanceof LayerError && e.layer === "bad",
+  );
 });
