@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-cpu";
 import { setupWasmBackend, wasmBackendThreads } from "./setup_wasm_backend.ts";
+import { simdKernels } from "./_simd.ts";
 
 await setupWasmBackend({ threads: 2 });
 const backend = tf.getBackend();
@@ -51,4 +52,6 @@ for (let k = 0; k < 2; k++) {
   });
   err = Math.max(err, d / m);
 }
-console.log(JSON.stringify({ backend, threads, err, leak }));
+await tf.setBackend("wasm");
+const simd = simdKernels(tf.backend()) !== null;
+console.log(JSON.stringify({ backend, threads, err, leak, simd }));

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { ConfigError } from "@sparsegrain/core";
 import { setupWasmBackend, wasmBackendThreads } from "./setup_wasm_backend.ts";
+import { simdKernels } from "./_simd.ts";
 
 Deno.test("setupWasmBackend() selects wasm idempotently and validates threads", async () => {
   await setupWasmBackend();
@@ -12,6 +13,7 @@ Deno.test("setupWasmBackend() selects wasm idempotently and validates threads", 
   assert.equal(tf.getBackend(), "wasm");
   await assert.rejects(setupWasmBackend({ threads: 0 }), ConfigError);
   await assert.rejects(setupWasmBackend({ threads: 1.5 }), ConfigError);
+  assert.notEqual(simdKernels(tf.backend()), null, "the SIMD kernels instantiate");
 });
 
 Deno.test("the threaded-SIMD build runs under Deno with 2 threads and matches cpu gradients", async () => {
@@ -28,4 +30,5 @@ Deno.test("the threaded-SIMD build runs under Deno with 2 threads and matches cp
   assert.equal(r.threads, 2);
   assert.ok(r.err <= 1e-4, `relative error ${r.err}`);
   assert.equal(r.leak, 0);
+  assert.equal(r.simd, true, "the SIMD kernels instantiate on the shared memory");
 });

@@ -4,12 +4,14 @@
  *
  * - `Conv2DBackpropFilter`: a forward conv of the transposed input `[cin, H, W, batch]` with the
  *   transposed output gradient `[oh, ow, batch, cout]` as filter, stride = the layer's dilation,
- *   dilation = the layer's stride, explicit padding.
+ *   dilation = the layer's stride, explicit padding; for filters with few taps (first layers,
+ *   `kh * kw * cin <= 32`) a hand-written SIMD pass over the gradient instead.
  * - `Conv2DBackpropInput`: a forward conv of the (stride-dilated, padded) output gradient with
  *   the filter rotated by 180 degrees and its channel axes swapped (replaces wasm's slow loop).
  * - `DepthwiseConv2dNativeBackpropInput`: the same idea through the depthwise forward conv.
  * - `DepthwiseConv2dNativeBackpropFilter`: a direct typed-array loop.
- * - `MaxPoolGrad`: a direct typed-array routine over the backend's heap buffers.
+ * - `MaxPoolGrad`: a hand-written wasm SIMD routine on the backend's own memory for 2x2/2
+ *   pooling (_simd_kernels.wat), a direct typed-array routine otherwise.
  * - `BatchMatMul`: transposed operands are transposed once so that the product runs on
  *   XNNPACK's fully-connected operator instead of wasm's scalar fallback.
  * - `Sum` over leading axes (bias gradients): XNNPACK average pooling over the spatial axes
@@ -22,6 +24,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { heapOffset, simdKernels } from "./_simd.ts";
 import {
   asWasm,
   f32,
@@ -88,6 +91,9 @@ function checkNhwc(kernel: string, dataFormat: unknown): void {
 // ---------------------------------------------------------------------------------------------
 // Conv2DBackpropFilter
 
+/** Up to this many taps (kh * kw * cin) the filter gradient runs as one SIMD pass over dy. */
+const SMALL_FILTER_TAPS = 32;
+
 interface FilterAttrs {
   strides: number | [number, number];
   pad: Pad;
@@ -120,9 +126,39 @@ function conv2dBackpropFilter(args: {
     "channelsLast",
   );
   const [batch, inH, inW, cin] = x.shape;
-  const [, oh, ow] = dy.shape;
+  const [, oh, ow, cout] = dy.shape;
   const pt = info.padInfo.top;
   const pl = info.padInfo.left;
+  // Few input taps (a first layer): one SIMD pass over dy beats XNNPACK, whose cost here is
+  // packing the whole of dy as the conv's filter.
+  const simd = kh * kw * cin <= SMALL_FILTER_TAPS && cout % 4 === 0
+    ? simdKernels(args.backend)
+    : null;
+  if (simd !== null) {
+    const out = backend.makeOutput([kh, kw, cin, cout], "float32");
+    f32(backend, out).fill(0);
+    simd.convFilterGradSmall(
+      heapOffset(args.backend, x.dataId),
+      heapOffset(args.backend, dy.dataId),
+      heapOffset(args.backend, out.dataId),
+      batch,
+      inH,
+      inW,
+      cin,
+      oh,
+      ow,
+      cout,
+      kh,
+      kw,
+      sh,
+      sw,
+      dh,
+      dw,
+      pt,
+      pl,
+    );
+    return out;
+  }
   // Rows of padded input the gradient reads; extra rows are cropped, missing ones padded.
   let pb = (oh - 1) * sh + (kh - 1) * dh + 1 - pt - inH;
   let pr = (ow - 1) * sw + (kw - 1) * dw + 1 - pl - inW;
@@ -441,6 +477,22 @@ function maxPoolGrad(args: {
     poolScratch = { best: new Float32Array(ch), where: new Int32Array(ch) };
   }
   if (fh === sh && fw === sw && pt === 0 && pl === 0 && fh * fw > 1) {
+    const simd = fh === 2 && fw === 2 && ch % 4 === 0 ? simdKernels(args.backend) : null;
+    if (simd !== null) {
+      // Every covered input is written; only rows/columns outside all windows stay as filled.
+      simd.maxPoolGrad2x2(
+        heapOffset(args.backend, input.dataId),
+        heapOffset(args.backend, dy.dataId),
+        heapOffset(args.backend, out.dataId),
+        batch,
+        inH,
+        inW,
+        ch,
+        oh,
+        ow,
+      );
+      return out;
+    }
     tiledMaxPoolGrad(x, g, dx, batch, inH, inW, ch, oh, ow, fh, fw);
     return out;
   }

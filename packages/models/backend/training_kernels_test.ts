@@ -162,6 +162,57 @@ function convCases(seed: number, count: number, depthwise: boolean): ConvCase[] 
     dilation: [1, 1],
     pad: "same",
   });
+  // Few-tap filters (the SIMD filter-gradient path): first layers, stride, dilation, same/valid.
+  if (!depthwise) {
+    cases.push({
+      batch: 3,
+      h: 28,
+      w: 28,
+      kh: 3,
+      kw: 3,
+      cin: 1,
+      cout: 32,
+      stride: [1, 1],
+      dilation: [1, 1],
+      pad: "valid",
+    });
+    cases.push({
+      batch: 2,
+      h: 12,
+      w: 10,
+      kh: 5,
+      kw: 5,
+      cin: 1,
+      cout: 8,
+      stride: [1, 1],
+      dilation: [1, 1],
+      pad: "same",
+    });
+    cases.push({
+      batch: 2,
+      h: 11,
+      w: 9,
+      kh: 3,
+      kw: 2,
+      cin: 2,
+      cout: 4,
+      stride: [2, 1],
+      dilation: [1, 2],
+      pad: "valid",
+    });
+    cases.push({
+      batch: 2,
+      h: 9,
+      w: 8,
+      kh: 2,
+      kw: 3,
+      cin: 3,
+      cout: 12,
+      stride: [2, 2],
+      dilation: [1, 1],
+      pad: "same",
+    });
+  }
   cases.push({
     batch: 3,
     h: 13,
@@ -320,6 +371,27 @@ Deno.test("MaxPoolGrad on wasm matches cpu on 25 cases, ties included", async (t
       assert.ok(err <= TOL, `relative error ${err}`);
     });
   }
+  await tf.setBackend("wasm");
+});
+
+Deno.test("MaxPoolGrad on wasm matches cpu with NaN and -Infinity inputs", async () => {
+  await setupWasmBackend();
+  const shape = [2, 4, 6, 8];
+  const next = rng(31);
+  const x = randomArray(size(shape), next);
+  for (let i = 0; i < x.length; i += 7) x[i] = NaN;
+  for (let i = 3; i < x.length; i += 11) x[i] = -Infinity;
+  for (let i = 0; i < 8; i++) x[i] = NaN; // a window corner that is NaN in every channel
+  const dy = randomArray(2 * 2 * 3 * 8, next);
+  const y = new Float32Array(dy.length); // MaxPoolGrad reads only dy and the input
+  const inputs = { dy: [dy, [2, 2, 3, 8]], input: [x, shape], output: [y, [2, 2, 3, 8]] } as Record<
+    string,
+    [Float32Array, Shape]
+  >;
+  const attrs = { filterSize: [2, 2], strides: [2, 2], pad: "valid" };
+  const mine = await runOn("wasm", "MaxPoolGrad", inputs, attrs);
+  const ref = await runOn("cpu", "MaxPoolGrad", inputs, attrs);
+  assert.deepEqual(mine.values, ref.values);
   await tf.setBackend("wasm");
 });
 
