@@ -16,7 +16,9 @@ function compile(source: string): Uint8Array {
   const { buffer } = parsed.toBinary({});
   parsed.destroy();
   // wabt's validator rejects shared memories whatever the flags; V8's accepts them.
-  if (!WebAssembly.validate(buffer)) throw new Error("The compiled module does not validate");
+  if (!WebAssembly.validate(buffer as Uint8Array<ArrayBuffer>)) {
+    throw new Error("The compiled module does not validate");
+  }
   return buffer;
 }
 
