@@ -3,7 +3,6 @@
 //   deno run -A bench/train_convnet.ts [--epochs N] [--threads 1] [--model convnet] [--save DIR]
 import { parseArgs } from "node:util";
 import {
-  channelStatistics,
   createModel,
   DEFAULT_TRAINING,
   evaluateModel,
@@ -30,7 +29,7 @@ await setupWasmBackend({ threads: Number(flags.threads) });
 const data = await loadFashionMnist({
   dir: flags.data ?? Deno.env.get("SPARSEGRAIN_DATA") ?? FASHION_MNIST_DEFAULT_DIR,
 });
-const normalization = channelStatistics(data.train);
+const normalization = data.normalization;
 const seed = Number(flags.seed);
 const model = createModel(flags.model!, { seed });
 const options = {

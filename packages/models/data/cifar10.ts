@@ -7,6 +7,7 @@
  * @module
  */
 import { DatasetError } from "@sparsegrain/core";
+import { channelStatistics } from "./batches.ts";
 import type { ImageDataset } from "./fashion_mnist.ts";
 import type { ImageSet } from "./image_set.ts";
 import { readMaybeGzip, settleInOrder } from "./_read_file.ts";
@@ -151,5 +152,5 @@ export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDa
     readSet(dir, TRAIN, "cifar10/train"),
     readSet(dir, TEST, "cifar10/test"),
   ]);
-  return { train, test, dir };
+  return { train, test, dir, normalization: channelStatistics(train) };
 }

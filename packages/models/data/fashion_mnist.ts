@@ -5,6 +5,7 @@
  * @module
  */
 import { DatasetError } from "@sparsegrain/core";
+import { channelStatistics, type Normalization } from "./batches.ts";
 import type { ImageSet } from "./image_set.ts";
 import { type IdxArray, readIdx } from "./idx.ts";
 import { settleInOrder } from "./_read_file.ts";
@@ -44,6 +45,8 @@ export interface ImageDataset {
   readonly test: ImageSet;
   /** The folder the files were read from. */
   readonly dir: string;
+  /** Per-channel statistics of the training split, for normalising every split. */
+  readonly normalization: Normalization;
 }
 
 /** Options of {@link loadFashionMnist}. */
@@ -189,5 +192,5 @@ export async function loadFashionMnist(options: FashionMnistOptions = {}): Promi
     split(dir, FILES.trainImages, FILES.trainLabels, "fashion-mnist/train"),
     split(dir, FILES.testImages, FILES.testLabels, "fashion-mnist/test"),
   ]);
-  return { train, test, dir };
+  return { train, test, dir, normalization: channelStatistics(train) };
 }

@@ -180,7 +180,9 @@ Deno.test({
     : `loadFashionMnist() real data: skipped, ${FASHION_MNIST_DEFAULT_DIR} is missing (apt-get install -y dataset-fashion-mnist)`,
   ignore: !hasRealData,
   fn: async () => {
-    const { train, test } = await loadFashionMnist({ dir: FASHION_MNIST_DEFAULT_DIR });
+    const { train, test, normalization } = await loadFashionMnist({
+      dir: FASHION_MNIST_DEFAULT_DIR,
+    });
     assert.equal(train.count, 60000);
     assert.equal(test.count, 10000);
     const counts = new Array(10).fill(0);
@@ -189,5 +191,8 @@ Deno.test({
     let max = 0;
     for (const v of test.images) max = Math.max(max, v);
     assert.equal(max, 255);
+    // The published Fashion-MNIST statistics: mean 0.2860, std 0.3530.
+    assert.ok(Math.abs(normalization.mean[0] - 0.286) < 1e-3, `${normalization.mean[0]}`);
+    assert.ok(Math.abs(normalization.std[0] - 0.353) < 1e-3, `${normalization.std[0]}`);
   },
 });
