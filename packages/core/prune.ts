@@ -118,9 +118,14 @@ export function pruneLayers(
     checkDensity(`density.${name}`, d);
     return d;
   };
-  const scored = plans.map((p) => {
-    if (!p.prune) return { ...p, scores: undefined, eligible: undefined, target: 1 };
-    const target = scope === "layer" ? density(p.layer.name) : 1;
+  // Densities are checked for every layer before any work; scores live one layer at a time
+  // (per-layer scope), so peak memory is one layer's scores, not the model's.
+  const targets = plans.map((p) => (p.prune && scope === "layer" ? density(p.layer.name) : 1));
+  const grainMasks = new Map<number, Uint8Array>();
+  const global: { index: number; candidate: Candidates }[] = [];
+  let globalElements = 0;
+  plans.forEach((p, i) => {
+    if (!p.prune) return;
     const scores = options.saliency.score(p.layer, p.grains, {
       gradients: options.gradients?.[p.layer.name],
     });
@@ -133,46 +138,26 @@ export function pruneLayers(
     }
     const previous = options.previous?.[p.layer.name];
     const eligible = previous ? eligibleGrains(p.layer.name, previous, p.grains) : undefined;
-    return { ...p, scores, eligible, target };
-  });
-
-  const grainMasks = new Map<number, Uint8Array>();
-  const globalIdx: number[] = [];
-  scored.forEach((s, i) => {
-    if (!s.scores) return;
-    if (s.grains.groups) grainMasks.set(i, selectPerGroup(s.scores, s.grains.groups, s.eligible));
-    else if (scope === "global") globalIdx.push(i);
-    else {
-      const keep = s.target >= 1
-        ? s.grains.count
-        : Math.max(1, Math.round(s.target * s.grains.count));
-      grainMasks.set(
-        i,
-        selectByBudget([{ scores: s.scores, eligible: s.eligible, label: s.layer.name }], keep)[0],
-      );
+    if (p.grains.groups) {
+      grainMasks.set(i, selectPerGroup(scores, p.grains.groups, eligible));
+    } else if (scope === "global") {
+      globalElements += p.grains.elements;
+      global.push({ index: i, candidate: normalised(p.layer.name, scores, p.grains, eligible) });
+    } else {
+      const keep = targets[i] >= 1
+        ? p.grains.count
+        : Math.max(1, Math.round(targets[i] * p.grains.count));
+      const candidate = { scores, eligible, label: p.layer.name };
+      grainMasks.set(i, selectByBudget([candidate], keep)[0]);
     }
   });
-  if (globalIdx.length > 0) {
-    let elements = 0;
-    const candidates: Candidates[] = globalIdx.map((i) => {
-      const s = scored[i];
-      elements += s.grains.elements;
-      const even = s.grains.count * s.grains.maxSize === s.grains.elements;
-      const weight = even ? s.grains.maxSize : grainSizes(s.grains);
-      let normalised = s.scores!;
-      if (weight !== 1) {
-        normalised = new Float32Array(s.scores!.length);
-        for (let g = 0; g < normalised.length; g++) {
-          normalised[g] = s.scores![g] / (typeof weight === "number" ? weight : weight[g]);
-        }
-      }
-      return { scores: normalised, weight, eligible: s.eligible, label: s.layer.name };
-    });
-    const budget = Math.round((options.density as number) * elements);
-    selectByBudget(candidates, budget).forEach((m, j) => grainMasks.set(globalIdx[j], m));
+  if (global.length > 0) {
+    const budget = Math.round((options.density as number) * globalElements);
+    selectByBudget(global.map((g) => g.candidate), budget)
+      .forEach((m, j) => grainMasks.set(global[j].index, m));
   }
 
-  return scored.map((s, i) => {
+  return plans.map((s, i) => {
     const grainMask = grainMasks.get(i);
     const { grains } = s;
     const identity = grains.block !== undefined && grains.count === grains.elements;
@@ -200,6 +185,23 @@ export function pruneLayers(
       density: kept / mask.length,
     };
   });
+}
+
+/** Scores divided by grain size, weighted by grain size, for the global ranking. */
+function normalised(
+  label: string,
+  scores: Float32Array,
+  grains: Grains,
+  eligible: Uint8Array | undefined,
+): Candidates {
+  const even = grains.count * grains.maxSize === grains.elements;
+  const weight = even ? grains.maxSize : grainSizes(grains);
+  if (weight === 1) return { scores, weight, eligible, label };
+  const out = new Float32Array(scores.length);
+  for (let g = 0; g < out.length; g++) {
+    out[g] = scores[g] / (typeof weight === "number" ? weight : weight[g]);
+  }
+  return { scores: out, weight, eligible, label };
 }
 
 function eligibleGrains(name: string, previous: Mask, grains: Grains): Uint8Array {
