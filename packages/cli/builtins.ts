@@ -20,17 +20,20 @@ import type { ModelChoice } from "./study/points.ts";
 import type { LayerShape } from "./study/weight_free.ts";
 import { accuracyRunner } from "./study/accuracy.ts";
 import { openSavedModel } from "./study/saved_model.ts";
+import { workerWeightFree } from "./study/parallel.ts";
 
 let backend: Promise<void> | undefined;
 
 /**
- * Starts the tfjs wasm backend once (importing it makes it the preferred backend) and silences
- * tfjs's console banner: the CLI's stderr is for progress.
+ * Picks tfjs's `cpu` backend for building models to read their shapes (its tensors are freed on
+ * dispose, while the wasm heap never shrinks; the accuracy half switches to wasm to train) and
+ * silences tfjs's console banner: the CLI's stderr is for progress.
  */
 export function tfReady(): Promise<void> {
   backend ??= (async () => {
     tf.env().set("PROD", true);
-    await setupWasmBackend();
+    await tf.setBackend("cpu");
+    await tf.ready();
   })();
   return backend;
 }
@@ -107,5 +110,6 @@ export function builtinDeps(): CliDeps {
     facts: zooFacts,
     openModel: openSavedModel,
     accuracy: accuracyRunner(),
+    background: workerWeightFree,
   };
 }

@@ -116,7 +116,7 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
       detailText = text;
       if (quiet) return;
       if (live) draw();
-      else if (!transient) line(`  ${current ? `${current}: ` : ""}${text}`);
+      else if (!transient) line(`  ${text}`);
     },
     warn(text) {
       line(text);

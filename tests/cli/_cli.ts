@@ -54,14 +54,17 @@ export function spawnCli(
 /** A result line without its timings (which differ between runs). */
 export type Stable = Record<string, unknown>;
 
-/** Reads a results.jsonl without timings, ignoring a torn last line. */
+/**
+ * Reads a results.jsonl without timings, ignoring a torn last line, in study order (the two
+ * halves run side by side, so lines are appended in the order points finish).
+ */
 export async function stableResults(dir: string): Promise<Stable[]> {
   const text = await Deno.readTextFile(join(dir, "results.jsonl"));
   const complete = text.slice(0, text.lastIndexOf("\n") + 1);
   return complete.split("\n").filter((l) => l).map((l) => {
     const { timings: _timings, ...rest } = JSON.parse(l);
     return rest;
-  });
+  }).sort((a, b) => a.index - b.index);
 }
 
 /** Counts complete lines of a results file (0 when missing). */

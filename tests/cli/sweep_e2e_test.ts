@@ -29,7 +29,7 @@ async function quickSweep(): Promise<void> {
     assert.equal(summary.accuracy, "ran");
     assert.equal(summary.points.study, 12 + 8);
     assert.equal(summary.results, 20);
-    assert.match(run.stderr, /\[20\/20\] acc\/convnet\/3d\/0\.2\/s0 /);
+    assert.match(run.stderr, /\[20\/20\] (acc|wf)\/\S+ /);
   } finally {
     await Deno.remove(cache, { recursive: true });
   }

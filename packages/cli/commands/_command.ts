@@ -3,6 +3,7 @@ import type { CommandSpec, ParsedFlags } from "../_flags.ts";
 import type { Catalog } from "../config/catalog.ts";
 import type { CliIO } from "../io.ts";
 import type { AccuracyRunner } from "../study/sweep.ts";
+import type { BackgroundWeightFree } from "../study/parallel.ts";
 import type { ModelChoice } from "../study/points.ts";
 import type { LayerShape } from "../study/weight_free.ts";
 
@@ -40,6 +41,8 @@ export interface CliDeps {
   openModel(dir: string): Promise<SavedModel>;
   /** The accuracy half. */
   accuracy: AccuracyRunner;
+  /** Runs the weight-free half beside the accuracy half (a worker); sequential when absent. */
+  background?: BackgroundWeightFree;
 }
 
 /** A sub-command. */

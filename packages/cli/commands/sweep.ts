@@ -71,6 +71,7 @@ export const sweepCommand: Command = {
       (m) => deps.shapes(m),
       deps.accuracy,
       progress,
+      deps.background,
     );
     if (boolFlag(flags, "json")) io.writeOut(JSON.stringify(summary, null, 2) + "\n");
     else if (!quiet) {

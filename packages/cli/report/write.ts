@@ -178,10 +178,12 @@ export interface WrittenReports {
 /** Writes all reports of `lines` into `out`. */
 export async function writeReports(
   out: string,
-  lines: readonly ResultLine[],
+  unsorted: readonly ResultLine[],
   study: StudyRecord | undefined,
   options: ReportOptions,
 ): Promise<WrittenReports> {
+  // Lines are appended in the order points finish; reports list them in study order.
+  const lines = [...unsorted].sort((a, b) => a.index - b.index);
   const files: string[] = [];
   const write = async (name: string, data: string) => {
     await writeFileAtomic(join(out, name), data);

@@ -73,14 +73,19 @@ export async function readResults(path: string): Promise<ReadResults> {
   return { lines, validBytes, torn: validBytes < bytes.length };
 }
 
-/** Appends one line to the results file with a single write and a sync. */
+/**
+ * Appends one line to the results file under an exclusive lock (the weight-free worker and the
+ * main thread both append), then syncs it to disk.
+ */
 export async function appendResult(path: string, line: ResultLine): Promise<void> {
   const bytes = new TextEncoder().encode(JSON.stringify(line) + "\n");
   const file = await Deno.open(path, { append: true, create: true });
   try {
+    await file.lock(true);
     let offset = 0;
     while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
     await file.syncData();
+    await file.unlock();
   } finally {
     file.close();
   }

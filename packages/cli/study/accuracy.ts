@@ -37,6 +37,7 @@ import {
   modelCacheKey,
   type Normalization,
   saveModel,
+  setupWasmBackend,
   subsetImages,
   trainModel,
   type TrainProgress,
@@ -197,7 +198,7 @@ export function accuracyRunner(): AccuracyRunner {
       model = hit.model;
     } else {
       progress.detail(
-        `training the ${m.name} baseline (${m.training.epochs} epochs, ${d.train.count} images)`,
+        `${m.name} baseline: training ${m.training.epochs} epochs on ${d.train.count} images`,
       );
       model = createModel(m.name, options);
       await trainModel(model, d.train, {
@@ -209,7 +210,7 @@ export function accuracyRunner(): AccuracyRunner {
         learningRate: m.training.learningRate,
         seed,
         normalization: d.normalization,
-        progress: trainProgress(progress, `baseline ${m.name}`),
+        progress: trainProgress(progress, `${m.name} baseline`),
         progressEvery: 20,
       });
       await cache.put(key, model, { architecture: m.name, trainImages: d.train.count });
@@ -217,7 +218,7 @@ export function accuracyRunner(): AccuracyRunner {
     const evalKey = `${key}/${d.test.count}/${config.quantizationBits}`;
     let b = baselines.get(evalKey);
     if (!b) {
-      progress.detail(`evaluating the ${m.name} baseline on ${d.test.count} test images`);
+      progress.detail(`${m.name} baseline: evaluating on ${d.test.count} test images`);
       const evalOptions = { normalization: d.normalization, batchSize: 256 };
       const float = evaluateModel(model, d.test, evalOptions);
       const quant = evaluateQuantized(model, d.test, {
@@ -272,6 +273,7 @@ export function accuracyRunner(): AccuracyRunner {
     },
 
     async runChain(study, chain, context) {
+      await setupWasmBackend();
       const config = study.config.accuracy!;
       const first = chain[0];
       const d = await loadData(config, first.seed);
@@ -340,7 +342,9 @@ export function accuracyRunner(): AccuracyRunner {
             if (config.fineTune.samples > 0) {
               const t1 = performance.now();
               progress.detail(
-                `fine-tuning step ${s + 1}/${steps.length} at density ${target.toFixed(3)}`,
+                `${point.id}: fine-tuning step ${s + 1}/${steps.length} at density ${
+                  target.toFixed(3)
+                }`,
                 true,
               );
               const subset = subsetImages(
@@ -356,7 +360,10 @@ export function accuracyRunner(): AccuracyRunner {
                 seed: point.seed + s,
                 masks,
                 normalization: d.normalization,
-                progress: trainProgress(progress, `fine-tune ${s + 1}/${steps.length}`),
+                progress: trainProgress(
+                  progress,
+                  `${point.id}: fine-tune ${s + 1}/${steps.length}`,
+                ),
                 progressEvery: 10,
               });
               trainMs += performance.now() - t1;
@@ -368,7 +375,7 @@ export function accuracyRunner(): AccuracyRunner {
             continue;
           }
           const e0 = performance.now();
-          progress.detail(`evaluating on ${d.test.count} test images`, true);
+          progress.detail(`${point.id}: evaluating on ${d.test.count} test images`, true);
           const evalOptions = { normalization: d.normalization, batchSize: 256 };
           const float = evaluateModel(model, d.test, evalOptions);
           const quant = evaluateQuantized(model, d.test, {

@@ -21,7 +21,8 @@ import {
 } from "../results/store.ts";
 import { RESULTS_SCHEMA } from "../results/schema.ts";
 import { writeReports } from "../report/write.ts";
-import type { AccuracyPoint, Point, WeightFreePoint } from "./points.ts";
+import type { AccuracyPoint, WeightFreePoint, WorkUnit } from "./points.ts";
+import type { BackgroundWeightFree } from "./parallel.ts";
 import { studyUnits } from "./points.ts";
 import {
   heInitLayers,
@@ -89,6 +90,7 @@ export async function runSweep(
   shapes: ModelShapes,
   accuracy: AccuracyRunner,
   progress: Progress,
+  background?: BackgroundWeightFree,
 ): Promise<SweepSummary> {
   const started = performance.now();
   const units = studyUnits(study);
@@ -162,42 +164,67 @@ export async function runSweep(
   progress.start(runnableDone + todo.length, runnableDone, kinds);
 
   let ran = 0;
-  const emit = async (line: ResultLine, ms: number) => {
-    await appendResult(resultsPath, line);
-    ran++;
-    progress.pointDone(line.point, line.half, ms);
+  let writes = Promise.resolve();
+  // One writer: lines from the worker and from the main thread are appended one at a time.
+  const emit = (line: ResultLine, ms: number): Promise<void> => {
+    const write = writes.then(async () => {
+      await appendResult(resultsPath, line);
+      ran++;
+      progress.pointDone(line.point, line.half, ms);
+    });
+    writes = write.catch(() => {});
+    return write;
   };
 
   let cached: { key: string; layers: LayerWeights[] } | undefined;
-  for (const unit of runnable) {
-    const first = unit.points[0] as Point;
-    if (first.half === "weight-free") {
-      const p = first;
-      if (plan.done.has(p.id)) continue;
-      progress.point(p.id, p.half);
-      const t0 = performance.now();
-      const key = `${JSON.stringify(p.model)}/s${p.seed}`;
-      let generateMs = 0;
-      if (cached?.key !== key) {
-        cached = undefined; // release the previous model's weights first
-        progress.detail("generating seeded weights");
-        cached = { key, layers: heInitLayers(shapesOf(p), p.seed) };
-        generateMs = performance.now() - t0;
-      }
-      const line = runWeightFreePoint(study, p, cached.layers, generateMs);
-      await emit(line, performance.now() - t0);
-    } else {
-      cached = undefined;
-      const chain = unit.points as AccuracyPoint[];
-      if (chain.every((p) => plan.done.has(p.id))) continue;
-      await accuracy.runChain(study, chain, {
+  const runWeightFree = async (p: WeightFreePoint) => {
+    progress.point(p.id, p.half);
+    const t0 = performance.now();
+    const key = `${JSON.stringify(p.model)}/s${p.seed}`;
+    let generateMs = 0;
+    if (cached?.key !== key) {
+      cached = undefined; // release the previous model's weights first
+      progress.detail(`${p.id}: generating seeded weights`, true);
+      cached = { key, layers: heInitLayers(shapesOf(p), p.seed) };
+      generateMs = performance.now() - t0;
+    }
+    const line = runWeightFreePoint(study, p, cached.layers, generateMs);
+    await emit(line, performance.now() - t0);
+  };
+  const runChains = async (chains: readonly WorkUnit[]) => {
+    for (const unit of chains) {
+      await accuracy.runChain(study, unit.points as AccuracyPoint[], {
         out: options.out,
         done: plan.done,
         progress,
         emit,
       });
     }
+  };
+  const wfTodo = runnable.flatMap((u) => u.points).filter((p): p is WeightFreePoint =>
+    p.half === "weight-free" && !plan.done.has(p.id)
+  );
+  const chains = runnable.filter((u) =>
+    u.points[0].half === "accuracy" && !u.points.every((p) => plan.done.has(p.id))
+  );
+  if (background && wfTodo.length > 0 && chains.length > 0) {
+    // Two cores: the weight-free half in a worker while this thread trains.
+    await Promise.all([
+      background(study, wfTodo, shapeCache, resultsPath, {
+        start: (id) => progress.point(id, "weight-free"),
+        written: (point, half, ms) => {
+          ran++;
+          progress.pointDone(point, half, ms);
+        },
+      }),
+      runChains(chains),
+    ]);
+  } else {
+    for (const p of wfTodo) await runWeightFree(p);
+    cached = undefined;
+    await runChains(chains);
   }
+  await writes;
   cached = undefined;
   progress.finish();
 
