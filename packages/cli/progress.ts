@@ -65,9 +65,7 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
     const width = 24;
     const filled = total > 0 ? Math.round((finished / total) * width) : 0;
     const bar = "#".repeat(filled) + "-".repeat(width - filled);
-    let text = `[${bar}] ${finished}/${total} ETA ${eta()} ${current}${
-      detailText ? ` ${detailText}` : ""
-    }`;
+    let text = `[${bar}] ${finished}/${total} ETA ${eta()} ${detailText || current}`;
     if (text.length > io.columns - 1) text = text.slice(0, io.columns - 2) + "…";
     io.writeErr(`\r\x1b[2K${text}`);
     barShown = true;

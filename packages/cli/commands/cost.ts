@@ -208,7 +208,7 @@ export const costCommand: Command = {
       weights: weightsLabel,
       granularity: granularity.name,
       saliency: saliency.name,
-      density: typeof density === "number" ? density : density,
+      density,
       targetDensity: overallDensity(target, layers),
       activation,
       totals: {

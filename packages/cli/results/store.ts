@@ -164,8 +164,10 @@ export async function planOutput(
   const resultsPath = join(out, RESULTS_FILE);
   const read = await readResults(resultsPath);
   const record = await readStudyRecord(out);
+  // A folder whose study.json names another config but holds no results (a run that stopped
+  // before its first point) is reused; any result line of another config is refused.
   const other = read.lines.find((l) => l.configHash !== configHash) ??
-    (record && record.configHash !== configHash ? record : undefined);
+    (record && record.configHash !== configHash && read.lines.length > 0 ? record : undefined);
   if (other) {
     throw new UserError(
       `Cannot ${
