@@ -42,7 +42,7 @@ export function wasmKernel(name: string): KernelImpl {
   const config = tf.getKernel(name, "wasm");
   if (config === undefined) {
     throw new Error(
-      `The tfjs wasm backend has no "${name}" kernel: upgrade @tensorflow/tfjs-backend-wasm`,
+      `The tfjs wasm backend has no "${name}" kernel: import "@tensorflow/tfjs-backend-wasm" 4.22.0 first (setupWasmBackend() does)`,
     );
   }
   return config.kernelFunc;
