@@ -162,6 +162,13 @@ Deno.test("runSweep() refuses other configs' results, existing results and files
           ),
       );
     });
+    await t.step("a folder with another config's study.json but no results is reused", async () => {
+      const dir = join(root, "empty");
+      await Deno.mkdir(dir);
+      await Deno.writeTextFile(join(dir, "study.json"), JSON.stringify({ configHash: "0123" }));
+      const { summary } = await sweep(dir);
+      assert.equal(summary.results, 20);
+    });
     await t.step("--out is a file, and nothing is written", async () => {
       const file = join(root, "file.txt");
       await Deno.writeTextFile(file, "x");
