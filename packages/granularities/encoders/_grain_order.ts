@@ -1,5 +1,11 @@
 import { grainSizes, LayerError } from "@sparsegrain/core";
 import type { Grains, LayerWeights, Mask } from "@sparsegrain/core";
+import { CHUNK, compactKept, maskWords } from "./_compact.ts";
+import { blockWalk, scanBlocksInMemoryOrder } from "./_memory_order.ts";
+import type { BlockWalk } from "./_memory_order.ts";
+
+export { CHUNK, compactKept, maskWords } from "./_compact.ts";
+export type { MaskWords } from "./_compact.ts";
 
 /**
  * How to list the elements of every grain quickly, in linearisation order. For a block tiling,
@@ -11,10 +17,15 @@ export interface GrainOrder {
   readonly identity: boolean;
   /** Element offsets of a full block relative to its first element (length `maxSize`). */
   readonly rel: Int32Array;
-  /** First element of every full grain, -1 for the others (undefined when `identity`). */
+  /**
+   * First element of every full grain, -1 for the others (undefined when `identity`); built on
+   * first use.
+   */
   readonly base: Int32Array | undefined;
   /** Size of every grain, or undefined when all have `maxSize`. */
   readonly sizes: Int32Array | undefined;
+  /** Tables to visit block grains in memory order (undefined for identity or non-block grains). */
+  readonly walk: BlockWalk | undefined;
 }
 
 /** Builds the fast element listing of `grains`. */
@@ -26,6 +37,7 @@ export function grainOrder(grains: Grains): GrainOrder {
       rel: new Int32Array(0),
       base: new Int32Array(grains.count).fill(-1),
       sizes: grainSizes(grains),
+      walk: undefined,
     };
   }
   const pad = 4 - layout.shape.length;
@@ -36,7 +48,13 @@ export function grainOrder(grains: Grains): GrainOrder {
     block[pad + i] = layout.block[i];
   }
   if (block.every((b) => b === 1)) {
-    return { identity: true, rel: new Int32Array([0]), base: undefined, sizes: undefined };
+    return {
+      identity: true,
+      rel: new Int32Array([0]),
+      base: undefined,
+      sizes: undefined,
+      walk: undefined,
+    };
   }
   const [A, B, C, D] = dims;
   const [b0, b1, b2, b3] = block;
@@ -52,26 +70,38 @@ export function grainOrder(grains: Grains): GrainOrder {
       }
     }
   }
-  const grid = dims.map((d, i) => Math.ceil(d / block[i]));
-  const base = new Int32Array(grains.count);
-  let g = 0;
-  let even = true;
-  for (let i0 = 0; i0 < grid[0]; i0++) {
-    const full0 = (i0 + 1) * b0 <= A;
-    for (let i1 = 0; i1 < grid[1]; i1++) {
-      const full1 = full0 && (i1 + 1) * b1 <= B;
-      for (let i2 = 0; i2 < grid[2]; i2++) {
-        const full2 = full1 && (i2 + 1) * b2 <= C;
-        const start = i0 * b0 * strides[0] + i1 * b1 * strides[1] + i2 * b2 * strides[2];
-        for (let i3 = 0; i3 < grid[3]; i3++) {
-          const full = full2 && (i3 + 1) * b3 <= D;
-          if (!full) even = false;
-          base[g++] = full ? start + i3 * b3 : -1;
+  // the grain-order writers and decoders need `base`; the memory-order writers do not
+  let base: Int32Array | undefined;
+  const bases = (): Int32Array => {
+    const grid = dims.map((d, i) => Math.ceil(d / block[i]));
+    const out = new Int32Array(grains.count);
+    let g = 0;
+    for (let i0 = 0; i0 < grid[0]; i0++) {
+      const full0 = (i0 + 1) * b0 <= A;
+      for (let i1 = 0; i1 < grid[1]; i1++) {
+        const full1 = full0 && (i1 + 1) * b1 <= B;
+        for (let i2 = 0; i2 < grid[2]; i2++) {
+          const full2 = full1 && (i2 + 1) * b2 <= C;
+          const start = i0 * b0 * strides[0] + i1 * b1 * strides[1] + i2 * b2 * strides[2];
+          for (let i3 = 0; i3 < grid[3]; i3++) {
+            const full = full2 && (i3 + 1) * b3 <= D;
+            out[g++] = full ? start + i3 * b3 : -1;
+          }
         }
       }
     }
-  }
-  return { identity: false, rel, base, sizes: even ? undefined : grainSizes(grains) };
+    return out;
+  };
+  const walk = blockWalk(grains, layout);
+  return {
+    identity: false,
+    rel,
+    get base(): Int32Array {
+      return (base ??= bases());
+    },
+    sizes: walk.sizes,
+    walk,
+  };
 }
 
 /** What {@link scanGrains} learns about a masked layer. */
@@ -85,16 +115,17 @@ export interface GrainScan {
   /** Largest |w| over kept elements. */
   readonly maxAbs: number;
   /**
-   * For element grains on a sparse mask (at most 1 in 8 kept), every kept element's index in
-   * order, so that a writer need not find them again.
+   * Every kept grain's index in order, so that a writer need not find them again: always for
+   * block tilings, and for element grains unless more than half of them are kept.
    */
   readonly keptIndex?: Int32Array;
 }
 
 /**
- * One pass over the layer in grain order: checks that the mask keeps or prunes whole grains
- * and that kept weights are finite (`LayerError` naming the layer otherwise), flags kept grains
- * and finds the largest kept |w|.
+ * One pass over the layer (in memory order for block tilings, see _memory_order.ts; in grain
+ * order for other grains): checks that the mask keeps or prunes whole grains and that kept
+ * weights are finite (`LayerError` naming the layer otherwise), flags kept grains and finds the
+ * largest kept |w|.
  */
 export function scanGrains(
   layer: LayerWeights,
@@ -121,8 +152,10 @@ export function scanGrains(
   }
   const scan = order.identity
     ? scanElements(values, mask)
+    : order.walk !== undefined
+    ? memoryScan(layer.name, values, mask, grains, order.walk)
     : scanBlocks(layer.name, values, mask, grains, order);
-  if (!Number.isFinite(scan.total)) {
+  if (!scan.finite) {
     for (let e = 0; e < values.length; e++) {
       if (mask[e] !== 0 && !Number.isFinite(values[e])) {
         throw new LayerError(
@@ -138,81 +171,59 @@ export function scanGrains(
   return scan;
 }
 
+/** The block-row scan, whose NaN-sticky largest |w| is its finiteness check. */
+function memoryScan(
+  name: string,
+  values: Float32Array,
+  mask: Mask,
+  grains: Grains,
+  walk: BlockWalk,
+): Scanned {
+  const scan = scanBlocksInMemoryOrder(name, values, mask, grains, walk);
+  return { ...scan, keptIndex: scan.kept, finite: Number.isFinite(scan.maxAbs) };
+}
+
 interface Scanned extends GrainScan {
-  /** Sum of kept |w| (not finite when a kept weight is not). */
-  readonly total: number;
+  /** False when a kept weight is not finite. */
+  readonly finite: boolean;
 }
 
-/** Elements per chunk of {@link compactKept} (a multiple of 4). */
-export const CHUNK = 8192;
-
-/** True on little-endian hosts, where byte `j` of a mask word is bits `8j..8j+7`. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-/** A mask viewed as whole Int32 words where the host allows it (else no words). */
-export interface MaskWords {
-  readonly bytes: Mask;
-  readonly words: Int32Array;
-}
-
-/** Views `mask` as Int32 words (copying it once when its offset is not 4-aligned). */
-export function maskWords(mask: Mask): MaskWords {
-  const bytes = mask.byteOffset % 4 === 0 ? mask : mask.slice();
-  const count = LITTLE_ENDIAN ? bytes.length >>> 2 : 0;
-  return { bytes, words: new Int32Array(bytes.buffer, bytes.byteOffset, count) };
-}
+/** Kept indices the element scan keeps for the writer: at most half of the elements. */
+const KEEP_INDEX_SHARE = 0.5;
 
 /**
- * Writes the indices of the kept elements of `mask[start..end)` into `out` (at least
- * `end - start` long) and returns how many; `start` is a multiple of 4. The mask is read four
- * entries (one Int32) at a time and stored without branches: each index is written, the count
- * only advances past a kept one. Testing entries, or skipping all-zero words, is a branch the
- * CPU cannot predict on masks of middling density and was measured slower (2x at 10%).
+ * The scan for element-wise grains, chunk by chunk over the kept elements. Unless more than
+ * half of the elements are kept, their indices are kept for the writer (compacted straight into
+ * a list that grows as needed).
  */
-export function compactKept(mask: MaskWords, start: number, end: number, out: Int32Array): number {
-  const words = mask.words;
-  let k = 0;
-  const lastWord = Math.min(end >>> 2, words.length);
-  for (let w = start >>> 2; w < lastWord; w++) {
-    const word = words[w];
-    const e = w << 2;
-    out[k] = e;
-    k += ((word & 0xff) + 255) >>> 8; // 1 for a non-zero byte, else 0
-    out[k] = e + 1;
-    k += (((word >>> 8) & 0xff) + 255) >>> 8;
-    out[k] = e + 2;
-    k += (((word >>> 16) & 0xff) + 255) >>> 8;
-    out[k] = e + 3;
-    k += ((word >>> 24) + 255) >>> 8;
-  }
-  const bytes = mask.bytes;
-  for (let e = Math.max(start, lastWord << 2); e < end; e++) {
-    out[k] = e;
-    k += (bytes[e] + 255) >>> 8;
-  }
-  return k;
-}
-
-/** The scan for element-wise grains, chunk by chunk over the kept elements. */
 function scanElements(values: Float32Array, mask: Mask): Scanned {
   let maxAbs = 0;
-  let total = 0;
+  let nan = false;
   let kept = 0;
   const n = mask.length;
-  const index = new Int32Array(CHUNK);
   const words = maskWords(mask);
-  // keep the kept indices while they fit in n/8 entries (half the mask's size in bytes)
-  let all: Int32Array | undefined = new Int32Array(n >>> 3);
+  const most = Math.floor(n * KEEP_INDEX_SHARE) + CHUNK;
+  const index = new Int32Array(CHUNK);
+  let all: Int32Array | undefined = new Int32Array(Math.min(most, (n >>> 3) + CHUNK));
   for (let start = 0; start < n; start += CHUNK) {
-    const k = compactKept(words, start, Math.min(n, start + CHUNK), index);
-    for (let j = 0; j < k; j++) {
-      const a = Math.abs(values[index[j]]);
-      if (a > maxAbs) maxAbs = a;
-      total += a;
+    if (all !== undefined && kept + CHUNK > all.length) {
+      const size = Math.min(most, 2 * all.length);
+      if (kept + CHUNK > size) all = undefined;
+      else {
+        const grown = new Int32Array(size);
+        grown.set(all.subarray(0, kept));
+        all = grown;
+      }
     }
-    if (all !== undefined) {
-      if (kept + k <= all.length) all.set(index.subarray(0, k), kept);
-      else all = undefined;
+    const out = all === undefined ? index : all.subarray(kept);
+    const k = compactKept(words, start, Math.min(n, start + CHUNK), out);
+    for (let j = 0; j < k; j++) {
+      const a = Math.abs(values[out[j]]);
+      // a new largest, or NaN: rare, so the branch is predicted
+      if (!(a <= maxAbs)) {
+        if (a === a) maxAbs = a;
+        else nan = true;
+      }
     }
     kept += k;
   }
@@ -221,7 +232,7 @@ function scanElements(values: Float32Array, mask: Mask): Scanned {
     keptGrains: kept,
     keptElements: kept,
     maxAbs,
-    total,
+    finite: !nan && Number.isFinite(maxAbs),
     keptIndex: all?.subarray(0, kept),
   };
 }
@@ -280,7 +291,7 @@ function scanBlocks(
     keptGrains++;
     keptElements += n;
   }
-  return { flags, keptGrains, keptElements, maxAbs, total };
+  return { flags, keptGrains, keptElements, maxAbs, finite: Number.isFinite(total) };
 }
 
 /**

@@ -28,6 +28,29 @@ Deno.test("compactKept() lists the non-zero entries of any mask slice, aligned o
   );
 });
 
+Deno.test("compactKept() lists the non-zero entries of any range, whatever its ends (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 300 }),
+      fc.integer({ min: 0, max: 3 }),
+      fc.nat(),
+      fc.nat(),
+      (data, offset, x, y) => {
+        const backing = new Uint8Array(data.length + offset);
+        backing.set(data.map((b) => (b % 3 === 0 ? 0 : b)), offset);
+        const mask = backing.subarray(offset);
+        const start = x % (mask.length + 1);
+        const end = start + (y % (mask.length - start + 1));
+        const expected = [...mask.keys()].filter((e) => e >= start && e < end && mask[e] !== 0);
+        const out = new Int32Array(end - start + 4);
+        const k = compactKept(maskWords(mask), start, end, out);
+        assert.deepEqual([...out.subarray(0, k)], expected);
+      },
+    ),
+    { seed: 4, numRuns: 500 },
+  );
+});
+
 Deno.test("grainOrder() lists full blocks by base + offsets and marks edge blocks", () => {
   const grains = blockGrains([3, 5], [2, 2]);
   const order = grainOrder(grains);

@@ -2,8 +2,12 @@ import { blockGrains, expandGrainMask } from "@sparsegrain/core";
 import type { EncodedLayer, Grains, LayerWeights, Mask } from "@sparsegrain/core";
 import { CHUNK, compactKept, grainOrder, maskWords, scanGrains } from "./_grain_order.ts";
 import type { GrainOrder } from "./_grain_order.ts";
+import { MAX_FAST_BITS, orBits } from "./_kept_values.ts";
+import { scatterValues } from "./_memory_order.ts";
+import type { BlockWalk } from "./_memory_order.ts";
 import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
-import { rawBits, ValueCoder } from "./_values.ts";
+import { NEAR, quantiser, quantMagnitude, rawBits, ValueCoder } from "./_values.ts";
+import type { Quantiser } from "./_values.ts";
 
 /** Registry name of the relative-index encoder. */
 export const RELATIVE_INDEX = "relative-index";
@@ -11,10 +15,21 @@ export const RELATIVE_INDEX = "relative-index";
 export const RELATIVE_INDEX_MAGIC = "SGRI";
 
 /**
- * Encodes a layer in the relative-index format (see relative_index.ts for the format). Two
- * write paths produce identical bytes: `"fast"` (inlined quantisation and bit packing, used for
- * value widths up to 16 bits) and `"general"` (through {@link BitSink} and {@link ValueCoder},
- * used for 32-bit values; tests compare the two).
+ * Which writer {@link encodeRelativeIndex} uses. All give identical bytes (tests compare them):
+ *
+ * - `"fast"`: the quickest applicable one below (the default).
+ * - `"memory-order"`: block grains with values up to 16 bits: every kept grain's bit offset is
+ *   computed first, then the tensor is read in memory order and each kept value stored at its
+ *   offset (see _memory_order.ts). Elsewhere it falls back as `"fast"` does.
+ * - `"grain-order"`: grains in grain order, each grain's elements gathered one by one, with
+ *   inlined quantisation and bit packing (values up to 16 bits; element grains always use it).
+ * - `"general"`: the reference, through {@link BitSink} and {@link ValueCoder} (32-bit values).
+ */
+export type RelativeIndexPath = "fast" | "memory-order" | "grain-order" | "general";
+
+/**
+ * Encodes a layer in the relative-index format (see relative_index.ts for the format) with the
+ * writer `path` ({@link RelativeIndexPath}).
  */
 export function encodeRelativeIndex(
   layer: LayerWeights,
@@ -22,7 +37,7 @@ export function encodeRelativeIndex(
   grains: Grains,
   valueBits: number,
   indexBits: number,
-  path: "fast" | "general" = "fast",
+  path: RelativeIndexPath = "fast",
 ): EncodedLayer {
   if (!warm) warmUp();
   const order = grainOrder(grains);
@@ -44,6 +59,17 @@ export function encodeRelativeIndex(
     ? writeGeneral(layer, grains, flags, capacity, scale, valueBits, indexBits)
     : order.identity
     ? writeElementsFast(layer.values, flags, keptIndex, capacity, scale, valueBits, indexBits)
+    : path !== "grain-order" && order.walk !== undefined && capacity * 8 <= MAX_FAST_BITS
+    ? writeBlocksInMemoryOrder(
+      layer.values,
+      grains,
+      order.walk,
+      keptIndex!,
+      capacity,
+      scale,
+      valueBits,
+      indexBits,
+    )
     : writeBlocksFast(layer.values, grains, order, flags, capacity, scale, valueBits, indexBits);
   const { fillers } = written;
   const valueTotal = keptElements * valueBits;
@@ -157,17 +183,18 @@ function writeElementsFast(
   valueBits: number,
   indexBits: number,
 ): Written {
-  const bytes = new Uint8Array(capacity + 2); // 2 bytes of slack for the branch-free stores
+  const bytes = new Uint8Array(capacity + 3); // 3 bytes of slack for the branch-free stores
   const state = new Int32Array(STATE_SIZE);
   const errors = new Float64Array(2); // largest error, sum of squared errors
   state[POS] = HEADER_BYTES;
   state[PREVIOUS] = -1;
   const raw = rawBits(values);
+  const q = scale > 0 ? quantiser(scale, valueBits) : undefined;
   if (keptIndex !== undefined) {
     for (let start = 0; start < keptIndex.length; start += CHUNK) {
       const chunk = keptIndex.subarray(start, Math.min(keptIndex.length, start + CHUNK));
       const k = chunk.length;
-      writeElementChunk(values, raw, chunk, k, bytes, state, errors, scale, valueBits, indexBits);
+      writeElementChunk(values, raw, chunk, k, bytes, state, errors, q, valueBits, indexBits);
     }
   } else {
     const n = mask.length;
@@ -175,7 +202,7 @@ function writeElementsFast(
     const words = maskWords(mask);
     for (let start = 0; start < n; start += CHUNK) {
       const k = compactKept(words, start, Math.min(n, start + CHUNK), index);
-      writeElementChunk(values, raw, index, k, bytes, state, errors, scale, valueBits, indexBits);
+      writeElementChunk(values, raw, index, k, bytes, state, errors, q, valueBits, indexBits);
     }
   }
   return {
@@ -185,6 +212,9 @@ function writeElementsFast(
     quantization: report(valueBits, scale, errors[0], errors[1], state[COUNT]),
   };
 }
+
+/** Stands for the dequantisation table when nothing is quantised (scale 0). */
+const NO_TABLE = new Float64Array(1);
 
 // Slots of the writer state carried from chunk to chunk.
 const POS = 0;
@@ -198,9 +228,10 @@ const STATE_SIZE = 7;
 
 /**
  * Writes the entries of the kept elements `index[0..k)`. Bytes are flushed without branches:
- * two bytes are always stored at `pos`, and `pos` only advances when 16 bits are complete
- * (stores it does not keep are overwritten later, or trimmed); the first filler of a gap is
- * emitted without a branch too.
+ * fewer than 8 bits stay pending between entries, three bytes are always stored at `pos`, and
+ * `pos` advances past the complete ones (stores it does not keep are overwritten later, or
+ * trimmed); the last filler of a gap is emitted without a branch too, in the same accumulator
+ * step as the entry when both fit.
  */
 function writeElementChunk(
   values: Float32Array,
@@ -210,13 +241,16 @@ function writeElementChunk(
   bytes: Uint8Array,
   state: Int32Array,
   errors: Float64Array,
-  scale: number,
+  q: Quantiser | undefined,
   valueBits: number,
   indexBits: number,
 ): void {
-  const levels = 2 ** (valueBits - 1) - 1;
   const shift = valueBits - 1;
-  const quantised = scale > 0;
+  const quantised = q !== undefined;
+  const scale = q?.scale ?? 0;
+  const inverse = q?.inverse ?? 0;
+  const levels = q?.levels ?? 0;
+  const dequantised = q?.dequantised ?? NO_TABLE;
   const entryBits = indexBits + valueBits;
   const fillerEntry = (2 ** indexBits - 1) << valueBits; // index max, value 0
   let pos = state[POS];
@@ -227,54 +261,63 @@ function writeElementChunk(
   let maxErr = errors[0];
   let sumSq = errors[1];
   let count = state[COUNT];
+  const together = entryBits <= 12; // a filler and an entry fit in 24 bits
   for (let j = 0; j < k; j++) {
     const e = index[j];
     let gap = e - previous - 1;
     previous = e;
-    // fillers: a gap of g costs floor(g / 2^indexBits), the first one without a branch
+    // fillers: a gap of g costs floor(g / 2^indexBits); all but one in the loop (rarely run),
+    // the last one without a branch, with the entry when both fit in the accumulator
     const f = gap >>> indexBits;
     gap -= f << indexBits;
     fillers += f;
     const one = -f >>> 31; // 1 when there is a filler
-    const fillerBits = entryBits & -one;
-    acc = (acc << fillerBits) | (fillerEntry & -one);
-    nb += fillerBits;
-    let flushed = nb >>> 4; // nb < 32: 1 when 16 bits are complete
-    bytes[pos] = acc >>> (nb - 8);
-    bytes[pos + 1] = acc >>> (nb - 16);
-    pos += flushed << 1;
-    nb -= flushed << 4;
     for (let extra = f - one; extra > 0; extra--) {
       acc = (acc << entryBits) | fillerEntry;
       nb += entryBits;
-      flushed = nb >>> 4;
       bytes[pos] = acc >>> (nb - 8);
       bytes[pos + 1] = acc >>> (nb - 16);
-      pos += flushed << 1;
-      nb -= flushed << 4;
+      pos += nb >>> 3;
+      nb &= 7;
     }
     let value = 0;
     if (quantised) {
       const v = values[e];
       const abs = Math.abs(v);
-      // quantMagnitude(abs, v < 0, scale, levels), inlined
-      const x = abs / scale;
-      let mag = Math.floor(x + 0.5);
-      if (mag - x >= 0.5 && (v < 0 || x < 0.5)) mag -= 1;
-      const code = mag > levels ? levels : mag | 0;
-      const err = Math.abs(Math.fround(code * scale) - abs);
+      // the Quantiser's magnitude: multiply, exact quantMagnitude near a rounding boundary
+      const y = abs * inverse + 0.5;
+      let mag = y | 0;
+      const fraction = y - mag;
+      if (fraction < NEAR || fraction > 1 - NEAR) mag = quantMagnitude(abs, v < 0, scale, levels);
+      const code = mag > levels ? levels : mag;
+      const err = Math.abs(dequantised[code] - abs);
       if (err > maxErr) maxErr = err;
       sumSq += err * err;
       count++;
       value = code | ((raw[e] >>> 31) << shift);
     }
-    acc = (acc << entryBits) | (gap << valueBits) | value;
-    nb += entryBits;
-    flushed = nb >>> 4;
+    const fillerBits = entryBits & -one;
+    const entry = (gap << valueBits) | value;
+    if (together) {
+      acc = (acc << (fillerBits + entryBits)) | ((fillerEntry & -one) << entryBits) | entry;
+      nb += fillerBits + entryBits;
+    } else {
+      acc = (acc << fillerBits) | (fillerEntry & -one);
+      nb += fillerBits;
+      bytes[pos] = acc >>> (nb - 8);
+      bytes[pos + 1] = acc >>> (nb - 16);
+      pos += nb >>> 3;
+      nb &= 7;
+      acc = (acc << entryBits) | entry;
+      nb += entryBits;
+    }
+    // at most 31 bits pending: store 3 bytes, keep those complete (stores past them are
+    // rewritten later)
     bytes[pos] = acc >>> (nb - 8);
     bytes[pos + 1] = acc >>> (nb - 16);
-    pos += flushed << 1;
-    nb -= flushed << 4;
+    bytes[pos + 2] = acc >>> (nb - 24);
+    pos += nb >>> 3;
+    nb &= 7;
   }
   state[POS] = pos;
   state[ACC] = acc;
@@ -443,6 +486,91 @@ function writeBlockChunk(
   errors[1] = sumSq;
 }
 
+/**
+ * Memory-order writer for block grains (values up to 16 bits, stream under 2^31 bits): the
+ * entry heads (fillers and indices) are written and every kept grain's value offset recorded in
+ * grain order ({@link writeEntryHeads}), then {@link scatterValues} reads the tensor row by row
+ * and stores each kept value at its grain's offset plus its position times `valueBits`. Filler
+ * values are zero: the buffer starts zeroed, so they cost no writes.
+ */
+function writeBlocksInMemoryOrder(
+  values: Float32Array,
+  grains: Grains,
+  walk: BlockWalk,
+  kept: Int32Array,
+  capacity: number,
+  scale: number,
+  valueBits: number,
+  indexBits: number,
+): Written {
+  const bytes = new Uint8Array(capacity + 2); // 2 bytes of slack for the 3-byte stores
+  const offsets = new Int32Array(kept.length);
+  const heads = writeEntryHeads(
+    kept,
+    walk.sizes,
+    grains.maxSize,
+    offsets,
+    bytes,
+    valueBits,
+    indexBits,
+  );
+  const errors = new Float64Array(3);
+  scatterValues(values, rawBits(values), kept, walk, offsets, bytes, scale, valueBits, errors);
+  const length = Math.ceil(heads.end / 8);
+  return {
+    bytes: length === bytes.length ? bytes : bytes.slice(0, length),
+    fillers: heads.fillers,
+    fillerElements: heads.fillerElements,
+    quantization: report(valueBits, scale, errors[0], errors[1], errors[2]),
+  };
+}
+
+/**
+ * ORs into `bytes`, from bit `HEADER_BYTES * 8` on, the head of every entry of the kept grains
+ * `kept`: the filler entries before it (index `2^indexBits - 1`; their zero values need no
+ * write) and its own index; records in `offsets[j]` the bit where the values of `kept[j]` start.
+ * Returns the bit after the last entry and the filler counts.
+ */
+function writeEntryHeads(
+  kept: Int32Array,
+  sizes: Int32Array | undefined,
+  full: number,
+  offsets: Int32Array,
+  bytes: Uint8Array,
+  valueBits: number,
+  indexBits: number,
+): { end: number; fillers: number; fillerElements: number } {
+  const maxGap = 2 ** indexBits - 1;
+  const top = 24 - indexBits;
+  let bit = HEADER_BYTES * 8;
+  let previous = -1;
+  let fillers = 0;
+  let fillerElements = 0;
+  for (let j = 0; j < kept.length; j++) {
+    const g = kept[j];
+    let gap = g - previous - 1;
+    previous = g;
+    while (gap > maxGap) {
+      const size = sizes === undefined ? full : sizes[g - gap + maxGap];
+      orBits(bytes, bit, maxGap, indexBits);
+      bit += indexBits + size * valueBits;
+      gap -= maxGap + 1;
+      fillers++;
+      fillerElements += size;
+    }
+    // orBits(bytes, bit, gap, indexBits), inlined
+    const field = gap << (top - (bit & 7));
+    const at = bit >>> 3;
+    bytes[at] |= field >>> 16;
+    bytes[at + 1] |= field >>> 8;
+    bytes[at + 2] |= field;
+    bit += indexBits;
+    offsets[j] = bit;
+    bit += (sizes === undefined ? full : sizes[g]) * valueBits;
+  }
+  return { end: bit, fillers, fillerElements };
+}
+
 /** Writes the pending bits zero-padded to a whole byte; returns the stream trimmed to length. */
 function flush(bytes: Uint8Array, pos: number, acc: number, nb: number): Uint8Array {
   if (nb >= 8) {
@@ -474,7 +602,7 @@ let warm = false;
  */
 function warmUp(): void {
   warm = true;
-  const shapes: number[][] = [[1, 1, 7, 9], [3, 3, 2, 5]];
+  const shapes: number[][] = [[1, 1, 7, 9], [3, 3, 2, 5], [2, 3, 2, 8]];
   for (const shape of shapes) {
     const n = shape.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n).map((_, i) => ((i * 7919) % 13) / 13 - 0.5);
@@ -486,6 +614,7 @@ function warmUp(): void {
       const mask = expandGrainMask(flags, grains);
       for (const [valueBits, indexBits] of [[8, 4], [16, 4], [4, 1]]) {
         encodeRelativeIndex(layer, mask, grains, valueBits, indexBits);
+        encodeRelativeIndex(layer, mask, grains, valueBits, indexBits, "grain-order");
         encodeRelativeIndex(layer, mask.subarray(0), grains, valueBits, indexBits);
         const zero = { ...layer, values: new Float32Array(n) };
         encodeRelativeIndex(zero, mask, grains, valueBits, indexBits);

@@ -105,3 +105,26 @@ Deno.test("streamChecksum() is Adler-32 over the stream without its checksum fie
   bytes[37] = 99; // inside the checksum field: ignored
   assert.equal(streamChecksum(bytes), zeroHeader);
 });
+
+Deno.test("streamChecksum() equals a byte-by-byte Adler-32 on long streams (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 20000 }),
+      fc.integer({ min: 0, max: 255 }),
+      fc.integer(),
+      (length, fill, seed) => {
+        const bytes = new Uint8Array(HEADER_BYTES + length).fill(fill);
+        for (let i = 0; i < bytes.length; i += 1 + ((seed >>> 0) % 7)) bytes[i] = (i * seed) & 255;
+        let a = 1;
+        let b = 0;
+        for (let i = 0; i < bytes.length; i++) {
+          if (i >= 36 && i < HEADER_BYTES) continue;
+          a = (a + bytes[i]) % 65521;
+          b = (b + a) % 65521;
+        }
+        assert.equal(streamChecksum(bytes), (b * 65536 + a) >>> 0);
+      },
+    ),
+    { seed: 17, numRuns: 60 },
+  );
+});

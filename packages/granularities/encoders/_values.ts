@@ -96,6 +96,55 @@ export function quantMagnitude(
   return m > levels ? levels : m | 0;
 }
 
+/**
+ * Distance of `|w| / scale + 0.5` to the nearest integer under which {@link Quantiser} users
+ * recompute a magnitude exactly with {@link quantMagnitude}.
+ */
+export const NEAR = 1e-9;
+
+/**
+ * What the fast writers need to quantise exactly as {@link quantMagnitude}, without its
+ * division: `|w| * inverse + 0.5` differs from `|w| / scale + 0.5` by less than 1e-10 (both
+ * below 2^16, relative error under 2^-51), so truncating it gives the same magnitude unless it
+ * lies within {@link NEAR} of an integer; then (about one weight in 10^9, and on exact halves)
+ * the writer calls {@link quantMagnitude}. Away from integers, `x + 0.5` is never rounded up to
+ * an integer, so quantMagnitude's half corrections do not apply there either.
+ * `dequantised[code]` is `Math.fround(code * scale)`, for the error report.
+ */
+export interface Quantiser {
+  readonly bits: number;
+  readonly scale: number;
+  readonly inverse: number;
+  readonly levels: number;
+  readonly dequantised: Float64Array;
+}
+
+/** The {@link Quantiser} of `bits`-bit codes (2 to 16) with `scale > 0`. */
+export function quantiser(scale: number, bits: number): Quantiser {
+  const levels = 2 ** (bits - 1) - 1;
+  const dequantised = new Float64Array(levels + 1);
+  for (let code = 0; code <= levels; code++) dequantised[code] = Math.fround(code * scale);
+  return { bits, scale, inverse: 1 / scale, levels, dequantised };
+}
+
+/**
+ * The stored word of kept weight `v` (raw float32 bits `raw`) under `q`, as
+ * `ValueCoder.word`; its error goes into `errors` (largest, sum of squares, count).
+ */
+export function quantWord(q: Quantiser, v: number, raw: number, errors: Float64Array): number {
+  const abs = Math.abs(v);
+  const y = abs * q.inverse + 0.5;
+  let mag = y | 0;
+  const fraction = y - mag;
+  if (fraction < NEAR || fraction > 1 - NEAR) mag = quantMagnitude(abs, v < 0, q.scale, q.levels);
+  const code = mag > q.levels ? q.levels : mag;
+  const err = Math.abs(q.dequantised[code] - abs);
+  if (err > errors[0]) errors[0] = err;
+  errors[1] += err * err;
+  errors[2]++;
+  return code | ((raw >>> 31) << (q.bits - 1));
+}
+
 /** Turns stored words back into weights. */
 export class ValueDecoder {
   readonly bits: number;

@@ -1,17 +1,10 @@
 import { BitReader, BitstreamError } from "@sparsegrain/core";
-import type { EncodedLayer, Encoder, Grains, LayerWeights, Mask } from "@sparsegrain/core";
+import type { Encoder, Grains } from "@sparsegrain/core";
+import { BITMASK as NAME, BITMASK_MAGIC as MAGIC, encodeBitmask } from "./_bitmask_encode.ts";
 import { checkOptionKeys, integerIn } from "../_options.ts";
-import { elementsOfGrain, grainOrder, scanGrains } from "./_grain_order.ts";
-import {
-  BitSink,
-  checkTail,
-  floatBits,
-  HEADER_BYTES,
-  magicOf,
-  readHeader,
-  writeHeader,
-} from "./_stream.ts";
-import { rawBits, ValueCoder, ValueDecoder } from "./_values.ts";
+import { elementsOfGrain, grainOrder } from "./_grain_order.ts";
+import { checkTail, HEADER_BYTES, readHeader } from "./_stream.ts";
+import { ValueDecoder } from "./_values.ts";
 
 /** Options of {@link bitmaskEncoder}. */
 export interface BitmaskEncoderOptions {
@@ -22,9 +15,6 @@ export interface BitmaskEncoderOptions {
    */
   readonly valueBits?: number;
 }
-
-const NAME = "bitmask";
-const MAGIC = "SGBM";
 
 /**
  * The bitmask encoder, registered as `"bitmask"`: one bit per grain in grain-index order (1 =
@@ -53,69 +43,8 @@ export function bitmaskEncoder(options?: BitmaskEncoderOptions): Encoder {
     version: "1.0.0",
     options: { valueBits },
     describe: () => `Bitmask: one bit per grain, then the kept grains' ${valueBits}-bit values`,
-    encode: (layer, mask, grains) => encode(layer, mask, grains, valueBits),
+    encode: (layer, mask, grains) => encodeBitmask(layer, mask, grains, valueBits),
     decode,
-  };
-}
-
-function encode(layer: LayerWeights, mask: Mask, grains: Grains, valueBits: number): EncodedLayer {
-  const order = grainOrder(grains);
-  const scan = scanGrains(layer, mask, grains, order);
-  const flags = scan.flags;
-  const values = layer.values;
-  const raw = rawBits(values);
-  const scale = valueBits === 32 ? 0 : Math.fround(scan.maxAbs / (2 ** (valueBits - 1) - 1));
-  const coder = new ValueCoder(valueBits, scale);
-  const count = grains.count;
-  const valueTotal = scan.keptElements * valueBits;
-  const payload = count + valueTotal;
-  const padding = (8 - (payload % 8)) % 8;
-  const sink = new BitSink(HEADER_BYTES + (payload + padding) / 8, HEADER_BYTES);
-  let g = 0;
-  for (; g + 8 <= count; g += 8) {
-    let byte = 0;
-    for (let j = 0; j < 8; j++) byte = (byte << 1) | (flags[g + j] !== 0 ? 1 : 0);
-    sink.put(byte, 8);
-  }
-  for (; g < count; g++) sink.put(flags[g] !== 0 ? 1 : 0, 1);
-  const buffer = new Int32Array(grains.maxSize);
-  for (g = 0; g < count; g++) {
-    if (flags[g] === 0) continue;
-    const n = elementsOfGrain(grains, order, g, buffer);
-    for (let k = 0; k < n; k++) {
-      const e = buffer[k];
-      sink.putWide(coder.word(values[e], raw[e]), valueBits);
-    }
-  }
-  const bytes = sink.finish();
-  const quantization = coder.report();
-  writeHeader(bytes, {
-    magic: magicOf(MAGIC),
-    valueBits,
-    indexBits: 1,
-    auxBits: 0,
-    elements: grains.elements,
-    grains: count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains: scan.keptGrains,
-    count2: 0,
-  });
-  return {
-    encoder: NAME,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: valueTotal,
-      index: count,
-      filler: 0,
-      header: HEADER_BYTES * 8,
-      padding,
-      total: bytes.length * 8,
-    },
-    keptGrains: scan.keptGrains,
-    fillers: 0,
-    quantization,
   };
 }
 

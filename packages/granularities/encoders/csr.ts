@@ -1,18 +1,10 @@
 import { BitReader, BitstreamError } from "@sparsegrain/core";
-import type { EncodedLayer, Encoder, Grains, LayerWeights, Mask } from "@sparsegrain/core";
+import type { Encoder, Grains } from "@sparsegrain/core";
+import { CSR as NAME, CSR_MAGIC as MAGIC, encodeCsr, rowsOf } from "./_csr_encode.ts";
 import { checkOptionKeys, integerIn } from "../_options.ts";
-import { elementsOfGrain, grainOrder, scanGrains } from "./_grain_order.ts";
-import {
-  bitLength,
-  BitSink,
-  checkTail,
-  floatBits,
-  HEADER_BYTES,
-  magicOf,
-  readHeader,
-  writeHeader,
-} from "./_stream.ts";
-import { rawBits, ValueCoder, ValueDecoder } from "./_values.ts";
+import { elementsOfGrain, grainOrder } from "./_grain_order.ts";
+import { bitLength, checkTail, HEADER_BYTES, readHeader } from "./_stream.ts";
+import { ValueDecoder } from "./_values.ts";
 
 /** Options of {@link csrEncoder}. */
 export interface CsrEncoderOptions {
@@ -23,9 +15,6 @@ export interface CsrEncoderOptions {
    */
   readonly valueBits?: number;
 }
-
-const NAME = "csr";
-const MAGIC = "SGCS";
 
 /**
  * The compressed-sparse-row encoder, registered as `"csr"`, over grains. The grains form a
@@ -59,86 +48,8 @@ export function csrEncoder(options?: CsrEncoderOptions): Encoder {
     options: { valueBits },
     describe: () =>
       `CSR: rows are output channels; row pointers, column indices and ${valueBits}-bit values`,
-    encode: (layer, mask, grains) => encode(layer, mask, grains, valueBits),
+    encode: (layer, mask, grains) => encodeCsr(layer, mask, grains, valueBits),
     decode,
-  };
-}
-
-/** Rows of the grain matrix: the grid extent of the last axis, or 1 without a block layout. */
-function rowsOf(grains: Grains): number {
-  const layout = grains.block;
-  if (layout === undefined) return 1;
-  const last = layout.shape.length - 1;
-  return Math.ceil(layout.shape[last] / layout.block[last]);
-}
-
-function encode(layer: LayerWeights, mask: Mask, grains: Grains, valueBits: number): EncodedLayer {
-  const order = grainOrder(grains);
-  const scan = scanGrains(layer, mask, grains, order);
-  const flags = scan.flags;
-  const values = layer.values;
-  const raw = rawBits(values);
-  const scale = valueBits === 32 ? 0 : Math.fround(scan.maxAbs / (2 ** (valueBits - 1) - 1));
-  const coder = new ValueCoder(valueBits, scale);
-  const rows = rowsOf(grains);
-  const columns = grains.count / rows;
-  const columnBits = bitLength(columns - 1);
-  const pointerBits = bitLength(scan.keptGrains);
-  const indexTotal = rows * pointerBits + scan.keptGrains * columnBits;
-  const valueTotal = scan.keptElements * valueBits;
-  const payload = indexTotal + valueTotal;
-  const padding = (8 - (payload % 8)) % 8;
-  const sink = new BitSink(HEADER_BYTES + (payload + padding) / 8, HEADER_BYTES);
-  let end = 0;
-  for (let r = 0; r < rows; r++) {
-    for (let g = r; g < grains.count; g += rows) end += flags[g] !== 0 ? 1 : 0;
-    sink.putWide(end, pointerBits);
-  }
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0, g = r; c < columns; c++, g += rows) {
-      if (flags[g] !== 0) sink.putWide(c, columnBits);
-    }
-  }
-  const buffer = new Int32Array(grains.maxSize);
-  for (let r = 0; r < rows; r++) {
-    for (let g = r; g < grains.count; g += rows) {
-      if (flags[g] === 0) continue;
-      const n = elementsOfGrain(grains, order, g, buffer);
-      for (let k = 0; k < n; k++) {
-        const e = buffer[k];
-        sink.putWide(coder.word(values[e], raw[e]), valueBits);
-      }
-    }
-  }
-  const bytes = sink.finish();
-  const quantization = coder.report();
-  writeHeader(bytes, {
-    magic: magicOf(MAGIC),
-    valueBits,
-    indexBits: columnBits,
-    auxBits: pointerBits,
-    elements: grains.elements,
-    grains: grains.count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains: scan.keptGrains,
-    count2: rows,
-  });
-  return {
-    encoder: NAME,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: valueTotal,
-      index: indexTotal,
-      filler: 0,
-      header: HEADER_BYTES * 8,
-      padding,
-      total: bytes.length * 8,
-    },
-    keptGrains: scan.keptGrains,
-    fillers: 0,
-    quantization,
   };
 }
 

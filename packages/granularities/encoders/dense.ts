@@ -1,17 +1,9 @@
 import { BitReader, BitstreamError } from "@sparsegrain/core";
-import type { EncodedLayer, Encoder, Grains, LayerWeights, Mask } from "@sparsegrain/core";
+import type { Encoder, Grains } from "@sparsegrain/core";
+import { DENSE as NAME, DENSE_MAGIC as MAGIC, encodeDense } from "./_dense_encode.ts";
 import { checkOptionKeys, integerIn } from "../_options.ts";
-import { grainOrder, scanGrains } from "./_grain_order.ts";
-import {
-  BitSink,
-  checkTail,
-  floatBits,
-  HEADER_BYTES,
-  magicOf,
-  readHeader,
-  writeHeader,
-} from "./_stream.ts";
-import { rawBits, ValueCoder, ValueDecoder } from "./_values.ts";
+import { checkTail, HEADER_BYTES, readHeader } from "./_stream.ts";
+import { ValueDecoder } from "./_values.ts";
 
 /** Options of {@link denseEncoder}. */
 export interface DenseEncoderOptions {
@@ -23,9 +15,6 @@ export interface DenseEncoderOptions {
    */
   readonly valueBits?: 8 | 16 | 32;
 }
-
-const NAME = "dense";
-const MAGIC = "SGDN";
 
 /**
  * The dense baseline encoder, registered as `"dense"`: every weight of the tensor in element
@@ -52,52 +41,8 @@ export function denseEncoder(options?: DenseEncoderOptions): Encoder {
     version: "1.0.0",
     options: { valueBits },
     describe: () => `Dense: every weight in ${valueBits} bits, pruned ones as 0, no index`,
-    encode: (layer, mask, grains) => encode(layer, mask, grains, valueBits),
+    encode: (layer, mask, grains) => encodeDense(layer, mask, grains, valueBits),
     decode,
-  };
-}
-
-function encode(layer: LayerWeights, mask: Mask, grains: Grains, valueBits: number): EncodedLayer {
-  const scan = scanGrains(layer, mask, grains, grainOrder(grains));
-  const values = layer.values;
-  const raw = rawBits(values);
-  const scale = valueBits === 32 ? 0 : Math.fround(scan.maxAbs / (2 ** (valueBits - 1) - 1));
-  const coder = new ValueCoder(valueBits, scale);
-  const n = grains.elements;
-  const payload = n * valueBits; // a multiple of 8: no padding
-  const sink = new BitSink(HEADER_BYTES + payload / 8, HEADER_BYTES);
-  for (let e = 0; e < n; e++) {
-    sink.putWide(mask[e] !== 0 ? coder.word(values[e], raw[e]) : 0, valueBits);
-  }
-  const bytes = sink.finish();
-  const quantization = coder.report();
-  writeHeader(bytes, {
-    magic: magicOf(MAGIC),
-    valueBits,
-    indexBits: 0,
-    auxBits: 0,
-    elements: n,
-    grains: grains.count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains: scan.keptGrains,
-    count2: 0,
-  });
-  return {
-    encoder: NAME,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: payload,
-      index: 0,
-      filler: 0,
-      header: HEADER_BYTES * 8,
-      padding: 0,
-      total: bytes.length * 8,
-    },
-    keptGrains: scan.keptGrains,
-    fillers: 0,
-    quantization,
   };
 }
 

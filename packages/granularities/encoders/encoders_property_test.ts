@@ -7,14 +7,18 @@ import {
   expandGrainMask,
   grainSizes,
   heNormalWeights,
+  LayerError,
   quantizeLinear,
 } from "@sparsegrain/core";
-import type { Grains, Granularity, LayerKind, LayerWeights } from "@sparsegrain/core";
+import type { Grains, Granularity, LayerKind, LayerWeights, Mask } from "@sparsegrain/core";
 import { createGranularity } from "../create_granularity.ts";
 import { bitmaskEncoder } from "./bitmask.ts";
 import { csrEncoder } from "./csr.ts";
 import { denseEncoder } from "./dense.ts";
 import { relativeIndexEncoder } from "./relative_index.ts";
+import { encodeBitmask } from "./_bitmask_encode.ts";
+import { encodeCsr } from "./_csr_encode.ts";
+import { encodeDense } from "./_dense_encode.ts";
 import { encodeRelativeIndex } from "./_relative_index_encode.ts";
 import { sameBits } from "./_test_streams.ts";
 
@@ -138,7 +142,15 @@ Deno.test("masks expanded from random grain masks respect the grains (fast-check
   );
 });
 
-Deno.test("relative-index fast and reference writers agree on random layers (fast-check)", () => {
+/** A keep mask over `grains` from a grain mask, kept entries any non-zero byte, at `offset`. */
+function expandedMask(grainMask: Uint8Array, grains: Grains, offset: number, keep: number): Mask {
+  const plain = expandGrainMask(grainMask, grains);
+  const mask = new Uint8Array(plain.length + offset).subarray(offset);
+  for (let e = 0; e < plain.length; e++) mask[e] = plain[e] ? 1 + ((e * keep) % 255) : 0;
+  return mask;
+}
+
+Deno.test("relative-index memory-order, grain-order and reference writers agree (fast-check)", () => {
   fc.assert(
     fc.property(
       layerArb,
@@ -146,16 +158,28 @@ Deno.test("relative-index fast and reference writers agree on random layers (fas
       densityArb,
       fc.integer({ min: 2, max: 16 }),
       fc.integer({ min: 1, max: 16 }),
-      (layer, granularity, density, valueBits, indexBits) => {
+      fc.integer({ min: 0, max: 3 }),
+      fc.integer({ min: 0, max: 254 }),
+      (layer, granularity, density, valueBits, indexBits, offset, keep) => {
         const grains = granularity.partition(layer);
         if (grains === undefined) return;
         const grainMask = new Uint8Array(grains.count).map((_, g) =>
           ((g * 40503) % 997) / 997 < density ? 1 : 0
         );
-        const mask = expandGrainMask(grainMask, grains);
-        const fast = encodeRelativeIndex(layer, mask, grains, valueBits, indexBits, "fast");
+        const mask = expandedMask(grainMask, grains, offset, keep);
         const general = encodeRelativeIndex(layer, mask, grains, valueBits, indexBits, "general");
-        assert.deepEqual(fast.bytes, general.bytes);
+        for (const path of ["fast", "memory-order", "grain-order"] as const) {
+          const other = encodeRelativeIndex(layer, mask, grains, valueBits, indexBits, path);
+          assert.deepEqual(other.bytes, general.bytes, path);
+          assert.deepEqual(other.bits, general.bits, path);
+          assert.equal(other.fillers, general.fillers, path);
+          assert.equal(other.quantization.maxAbsError, general.quantization.maxAbsError, path);
+          assert.ok(
+            Math.abs(other.quantization.rmsError - general.quantization.rmsError) <=
+              1e-12 * general.quantization.rmsError,
+            path,
+          );
+        }
         // the fillers follow the documented formula on element grains
         if (grains.maxSize === 1) {
           let gap = 0;
@@ -166,11 +190,124 @@ Deno.test("relative-index fast and reference writers agree on random layers (fas
               gap = 0;
             } else gap++;
           }
-          assert.equal(fast.fillers, fillers);
+          assert.equal(general.fillers, fillers);
         }
       },
     ),
-    { seed: 7, numRuns: 300 },
+    { seed: 7, numRuns: 400 },
+  );
+});
+
+Deno.test("bitmask, CSR and dense fast writers agree with their reference writers (fast-check)", () => {
+  const writers = [
+    [encodeBitmask, fc.integer({ min: 2, max: 16 })],
+    [encodeCsr, fc.integer({ min: 2, max: 16 })],
+    [encodeDense, fc.constantFrom(8, 16)],
+  ] as const;
+  for (const [encode, bitsArb] of writers) {
+    fc.assert(
+      fc.property(
+        layerArb,
+        granularityArb,
+        densityArb,
+        bitsArb,
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 254 }),
+        (layer, granularity, density, valueBits, offset, keep) => {
+          const grains = granularity.partition(layer);
+          if (grains === undefined) return;
+          const grainMask = new Uint8Array(grains.count).map((_, g) =>
+            ((g * 2654435761) % 991) / 991 < density ? 1 : 0
+          );
+          const mask = expandedMask(grainMask, grains, offset, keep);
+          const fast = encode(layer, mask, grains, valueBits, "fast");
+          const general = encode(layer, mask, grains, valueBits, "general");
+          assert.deepEqual(fast.bytes, general.bytes, encode.name);
+          assert.deepEqual(fast.bits, general.bits, encode.name);
+          assert.equal(fast.quantization.maxAbsError, general.quantization.maxAbsError);
+          assert.equal(fast.quantization.scale, general.quantization.scale);
+          assert.ok(
+            Math.abs(fast.quantization.rmsError - general.quantization.rmsError) <=
+              1e-12 * general.quantization.rmsError,
+          );
+        },
+      ),
+      { seed: 11, numRuns: 200 },
+    );
+  }
+});
+
+Deno.test("a mask that splits a grain is refused, naming the first split grain (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      layerArb,
+      granularityArb,
+      densityArb,
+      fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+      fc.integer({ min: 0, max: 3 }),
+      (layer, granularity, density, flips, offset) => {
+        const grains = granularity.partition(layer);
+        if (grains === undefined) return;
+        const grainMask = new Uint8Array(grains.count).map((_, g) =>
+          ((g * 40503) % 997) / 997 < density ? 1 : 0
+        );
+        const mask = expandedMask(grainMask, grains, offset, 3);
+        for (const flip of flips) {
+          const e = flip % mask.length;
+          mask[e] = mask[e] ? 0 : 200;
+        }
+        const kept = countKeptPerGrain(mask, grains);
+        const sizes = grainSizes(grains);
+        const split = kept.findIndex((k, g) => k !== 0 && k !== sizes[g]);
+        const encode = () => encodeRelativeIndex(layer, mask, grains, 8, 4);
+        if (split < 0) {
+          encode();
+          return;
+        }
+        assert.throws(encode, (error: unknown) => {
+          assert.ok(error instanceof LayerError && error.field === "mask");
+          assert.match(
+            error.message,
+            new RegExp(`grain ${split} has ${kept[split]} of its ${sizes[split]} elements kept`),
+          );
+          return true;
+        });
+      },
+    ),
+    { seed: 23, numRuns: 300 },
+  );
+});
+
+Deno.test("kept weights must be finite whatever the grains; pruned ones may be anything (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      layerArb,
+      granularityArb,
+      fc.constantFrom(NaN, Infinity, -Infinity),
+      fc.nat(),
+      (layer, granularity, bad, at) => {
+        const grains = granularity.partition(layer);
+        if (grains === undefined) return;
+        const grainMask = new Uint8Array(grains.count).map((_, g) => g % 2);
+        const mask = expandGrainMask(grainMask, grains);
+        const e = at % mask.length;
+        const values = layer.values.slice();
+        values[e] = bad;
+        const broken = { ...layer, values };
+        for (const encode of [encodeBitmask, encodeCsr, encodeDense]) {
+          if (mask[e] === 0) encode(broken, mask, grains, 8);
+          else {
+            assert.throws(
+              () => encode(broken, mask, grains, 8),
+              (error: unknown) =>
+                error instanceof LayerError && error.field === "values" &&
+                error.message.includes(`kept weight ${e} is ${bad}`),
+            );
+          }
+        }
+      },
+    ),
+    { seed: 5, numRuns: 150 },
   );
 });
 
@@ -216,3 +353,55 @@ Deno.test("every encoder handles grains without a block layout (a plugin's own p
 function testLayerFor(shape: number[]): LayerWeights {
   return { name: "custom", kind: "conv2d", shape, values: heNormalWeights(shape, 77) };
 }
+
+Deno.test("fast writers round exact halves as Math.round does, at every value width", () => {
+  // values on exact halves of the scale (|w| / scale = k + 0.5) of both signs, and the largest
+  // |w| fixing the scale at 1
+  for (const valueBits of [2, 5, 8, 12, 16]) {
+    const levels = 2 ** (valueBits - 1) - 1;
+    const shape = [3, 3, 4, 6];
+    const values = new Float32Array(216).map((_, i) =>
+      (i % 2 ? -1 : 1) * (((i * 7) % levels) + (i % 5 === 4 ? 0 : 0.5))
+    );
+    values[17] = -levels;
+    const layer: LayerWeights = { name: "halves", kind: "conv2d", shape, values };
+    const mask = new Uint8Array(216).fill(1);
+    for (const granularity of ["0d", "1d", "2d", "3d"]) {
+      const grains = createGranularity(granularity).partition(layer)!;
+      const reference = encodeRelativeIndex(layer, mask, grains, valueBits, 4, "general");
+      for (const path of ["fast", "memory-order"] as const) {
+        const fast = encodeRelativeIndex(layer, mask, grains, valueBits, 4, path);
+        assert.deepEqual(fast.bytes, reference.bytes, `${valueBits} ${granularity} ${path}`);
+      }
+      for (const encode of [encodeBitmask, encodeCsr]) {
+        assert.deepEqual(
+          encode(layer, mask, grains, valueBits).bytes,
+          encode(layer, mask, grains, valueBits, "general").bytes,
+        );
+      }
+      if (valueBits === 8 || valueBits === 16) {
+        assert.deepEqual(
+          encodeDense(layer, mask, grains, valueBits).bytes,
+          encodeDense(layer, mask, grains, valueBits, "general").bytes,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("the element writer packs every entry width up to 16 bits, fillers included", () => {
+  const layer = testLayerFor([1, 1, 37, 41]);
+  const grains = createGranularity("0d").partition(layer)!;
+  for (const density of [0.02, 0.3, 0.9]) {
+    const mask = new Uint8Array(grains.count).map((_, e) =>
+      ((e * 2654435761) % 1000) / 1000 < density ? 1 : 0
+    );
+    for (let valueBits = 2; valueBits <= 15; valueBits++) {
+      for (let indexBits = 1; valueBits + indexBits <= 16; indexBits++) {
+        const fast = encodeRelativeIndex(layer, mask, grains, valueBits, indexBits, "fast");
+        const reference = encodeRelativeIndex(layer, mask, grains, valueBits, indexBits, "general");
+        assert.deepEqual(fast.bytes, reference.bytes, `${density} ${valueBits}/${indexBits}`);
+      }
+    }
+  }
+});
