@@ -192,7 +192,7 @@ function referencesChart(lines: readonly ResultLine[]): Chart {
         column: { field: "accelerator", type: "nominal", title: "Accelerator" },
       },
       spec: {
-        width: { step: 8 },
+        width: 560,
         height: 180,
         layer: [
           {
@@ -203,7 +203,7 @@ function referencesChart(lines: readonly ResultLine[]): Chart {
                 type: "nominal",
                 title: "Layer",
                 sort: { field: "layerIndex" },
-                axis: { labelAngle: -60, labelFontSize: 9 },
+                axis: { labelAngle: -60, labelFontSize: 9, labelOverlap: true },
               },
               xOffset: { field: "granularity", sort: granularityLabels(lines) },
               y: {
@@ -232,7 +232,7 @@ function referencesChart(lines: readonly ResultLine[]): Chart {
           },
         ],
       },
-      resolve: { scale: { x: "independent" } },
+      resolve: { scale: { x: "independent", xOffset: "independent" } },
       config: CONFIG,
     },
   };
