@@ -29,8 +29,14 @@ Deno.test("bad config files each exit 2 with one readable message and write noth
   const sweep = (file: string) => ["sweep", "--config", join(BAD, file), "--out", out];
   try {
     await t.step("malformed YAML", async () => {
+      // Written here, not kept as a fixture: `deno fmt` refuses to read a malformed YAML file.
+      const file = join(root, "malformed.yaml");
+      await Deno.writeTextFile(
+        file,
+        "name: malformed\ngranularities: [0d, 1d\nweightFree:\n  models: [lenet5]\n",
+      );
       await assertUserError(
-        sweep("malformed.yaml"),
+        ["sweep", "--config", file, "--out", out],
         out,
         /^error: Config ".*malformed\.yaml" has \d problems?: fix (it|them) and run again\n {2}.*malformed\.yaml:3:1 malformed YAML: /,
         2,
