@@ -101,7 +101,21 @@ function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Ch
                 scale: { zero: false },
               },
               color: { field: "granularity", type: "nominal", title: "Granularity", scale: gran },
-              strokeDash: { field: "precision", type: "nominal", title: "Weights" },
+              strokeDash: {
+                field: "precision",
+                type: "nominal",
+                title: "Weights",
+                scale: {
+                  domain: [...new Set(["float32", ...values.map((v) => v.precision)])],
+                  range: [[1, 0], [5, 3], [2, 2]],
+                },
+                legend: {
+                  symbolType: "stroke",
+                  encode: {
+                    symbols: { update: { stroke: { value: "#333" }, strokeWidth: { value: 2 } } },
+                  },
+                },
+              },
               detail: { field: "precision" },
               tooltip: [
                 { field: "granularity" },
