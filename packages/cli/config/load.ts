@@ -12,7 +12,7 @@ import type {
   PluginKind,
   SaliencyMetric,
 } from "@sparsegrain/core";
-import { UserError } from "@sparsegrain/core";
+import { blockGrains, UserError } from "@sparsegrain/core";
 import { dirname, resolve } from "node:path";
 import { type Catalog, type Chosen, defaultLabel } from "./catalog.ts";
 import { type ConfigSource, parseConfigText, problemAt, validateShape, valueAt } from "./parse.ts";
@@ -347,9 +347,32 @@ class Checker {
     const encoders = this.#list<Encoder>("encoder");
     const accelerators = this.#list<AcceleratorModel>("accelerator");
     const saliency = this.#choose<SaliencyMetric>("saliency", ["saliency"]);
+    if (saliency) this.#checkScoresWithoutGradients(saliency);
     if (!granularities || !encoders || !accelerators) return undefined;
     if (!saliency) return undefined;
     return { granularities, saliency, encoders, accelerators };
+  }
+
+  /**
+   * A sweep passes no loss gradients to the saliency metric; one that needs them (Taylor) would
+   * fail at the first point, so it is reported now.
+   */
+  #checkScoresWithoutGradients(saliency: Chosen<SaliencyMetric>): void {
+    const layer = {
+      name: "probe",
+      kind: "dense" as const,
+      shape: [2, 2],
+      values: new Float32Array([0.5, -1, 0.25, 2]),
+    };
+    try {
+      saliency.plugin.score(layer, blockGrains(layer.shape, [1, 1]));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.#add(
+        ["saliency"],
+        `saliency metric "${saliency.plugin.name}" cannot score without loss gradients, which a sweep does not compute (${message}): use a magnitude metric such as "l1"`,
+      );
+    }
   }
 
   /** Cross-field rules: decreasing densities, known maps and models, primary encoder. */

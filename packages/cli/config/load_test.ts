@@ -162,6 +162,11 @@ export const rows = { name: "rows", version: "0.1.0", describe: () => "rows",
 export const helper = 42;`,
     );
     await Deno.writeTextFile(`${dir}/throws.ts`, `throw new Error("boom at load");\nexport {};`);
+    await Deno.writeTextFile(
+      `${dir}/grad.ts`,
+      `export const grad = { name: "grad", version: "1.0.0", describe: () => "needs gradients",
+  score: (_l, g, c) => { if (!c?.gradients) throw new Error("no gradients"); return new Float32Array(g.count); } };`,
+    );
     await Deno.writeTextFile(`${dir}/none.ts`, `export const answer = 42;\nexport function f() {}`);
     await Deno.writeTextFile(
       `${dir}/half.ts`,
@@ -178,6 +183,17 @@ export const helper = 42;`,
       assert.equal(study.granularities[1].plugin.name, "rows");
       assert.equal(study.granularities[1].source, "./rows.ts");
       assert.deepEqual(study.userPlugins.map((p) => `${p.kind}:${p.name}`), ["granularity:rows"]);
+    });
+    await t.step("a saliency metric that needs gradients is reported before the run", async () => {
+      const problems = await problemsOf(
+        `plugins: [./grad.ts]\nsaliency: grad\ngranularities: [0d]${wf}`,
+        dir,
+      );
+      assert.equal(problems.length, 1, problems.join("\n"));
+      assert.match(
+        problems[0],
+        /saliency: saliency metric "grad" cannot score without loss gradients.*\(no gradients\)/,
+      );
     });
     const bad: Array<[string, RegExp]> = [
       [
