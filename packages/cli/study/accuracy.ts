@@ -167,8 +167,7 @@ export function accuracyRunner(): AccuracyRunner {
     return {
       inputShape: m.input ?? [d.train.height, d.train.width, d.train.channels],
       classes: m.classes ?? d.train.classes,
-      // tfjs initialisers treat seed 0 as "unseeded", so the study's seed 0 becomes 1 here
-      seed: seed + 1,
+      seed,
     };
   }
 

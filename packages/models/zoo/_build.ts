@@ -91,7 +91,8 @@ class InputTooSmall extends Error {}
 
 /**
  * Creates a builder for one model. Kernel initialisers are He-normal (the classifier's is
- * Glorot-uniform), each seeded with `seed + layer index` when `options.seed` is given; with
+ * Glorot-uniform), each seeded with `seed + layer index + 1` when `options.seed` is given (the
+ * offset because tfjs initialisers treat seed 0 as "unseeded", so seed 0 must not reach them); with
  * `init: "zeros"` every kernel starts at zero, which is fast for weight-free analysis.
  */
 export function createBuilder(
@@ -109,7 +110,7 @@ export function createBuilder(
     throw new ConfigError("init", `expected "random" or "zeros", found "${init}": use "random"`);
   }
   let counter = 0;
-  const seedOf = () => (options.seed === undefined ? undefined : options.seed + counter++);
+  const seedOf = () => (options.seed === undefined ? undefined : options.seed + 1 + counter++);
   const kernelInit = (classifier: boolean): Initializer => {
     if (init === "zeros") return tf.initializers.zeros();
     const seed = seedOf();

@@ -37,3 +37,11 @@ Deno.test("convnet() with the same seed builds identical weights", () => {
   assert.notDeepEqual(values(a), values(c));
   for (const m of [a, b, c]) m.dispose();
 });
+
+Deno.test("convnet() seeds every layer with seed 0 too (tfjs reads 0 as unseeded)", () => {
+  const a = convnet({ seed: 0 });
+  const b = convnet({ seed: 0 });
+  const first = (m: typeof a) => m.getLayer("conv1").getWeights()[0].dataSync();
+  assert.deepEqual(first(a), first(b));
+  for (const m of [a, b]) m.dispose();
+});
