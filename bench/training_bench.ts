@@ -13,11 +13,12 @@ import {
   loadFashionMnist,
   type Parameter,
   setupWasmBackend,
+  wasmBackendThreads,
 } from "@sparsegrain/models";
 import { convnet, smallCnn } from "@sparsegrain/models";
 
-const threads = Number(Deno.env.get("SPARSEGRAIN_WASM_THREADS") ?? "1");
-await setupWasmBackend({ threads });
+await setupWasmBackend(); // SPARSEGRAIN_WASM_THREADS picks the thread count
+const threads = wasmBackendThreads();
 const data = await loadFashionMnist({
   dir: Deno.env.get("SPARSEGRAIN_DATA") ?? FASHION_MNIST_DEFAULT_DIR,
 });

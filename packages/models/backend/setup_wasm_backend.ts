@@ -12,8 +12,9 @@ import { registerThreadedWasmBackend, unrefWasmWorkers } from "./_threaded_wasm.
 export interface WasmBackendOptions {
   /**
    * XNNPACK threads. 1 uses tfjs's single-threaded SIMD build; more loads the threaded-SIMD
-   * build with that many threads (emscripten pthread workers; see docs/benchmarks.md for when
-   * it pays off). @default 1
+   * build with that many threads (emscripten pthread workers). 2 threads trained the small CNN
+   * 1.2x faster with an idle second core but slower on a loaded machine (docs/benchmarks.md).
+   * @default the `SPARSEGRAIN_WASM_THREADS` environment variable when set, else 1
    */
   threads?: number;
 }
@@ -38,7 +39,7 @@ let threadsInUse = 0;
  * ```
  */
 export function setupWasmBackend(options: WasmBackendOptions = {}): Promise<void> {
-  const threads = options.threads ?? 1;
+  const threads = options.threads ?? envThreads() ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= 8)) {
     return Promise.reject(
       new ConfigError(
@@ -75,6 +76,15 @@ export function setupWasmBackend(options: WasmBackendOptions = {}): Promise<void
       await tf.ready();
     }
   });
+}
+
+function envThreads(): number | undefined {
+  try {
+    const v = Deno.env.get("SPARSEGRAIN_WASM_THREADS");
+    return v === undefined || v === "" ? undefined : Number(v);
+  } catch {
+    return undefined; // no --allow-env
+  }
 }
 
 function wasmThreads(): number {

@@ -20,6 +20,7 @@ Deno.test("the threaded-SIMD build runs under Deno with 2 threads and matches cp
   const probe = new URL("./_threaded_probe.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", probe],
+    env: { SPARSEGRAIN_WASM_THREADS: "1" }, // the probe asks for 2 explicitly: options win
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -31,4 +32,21 @@ Deno.test("the threaded-SIMD build runs under Deno with 2 threads and matches cp
   assert.ok(r.err <= 1e-4, `relative error ${r.err}`);
   assert.equal(r.leak, 0);
   assert.equal(r.simd, true, "the SIMD kernels instantiate on the shared memory");
+});
+
+Deno.test("SPARSEGRAIN_WASM_THREADS sets the default thread count", async () => {
+  const module = new URL("./setup_wasm_backend.ts", import.meta.url).href;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      `import { setupWasmBackend, wasmBackendThreads } from "${module}";
+       await setupWasmBackend();
+       console.log(wasmBackendThreads());`,
+    ],
+    env: { SPARSEGRAIN_WASM_THREADS: "2" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trim(), "2");
 });
