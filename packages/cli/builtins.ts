@@ -13,7 +13,7 @@ import {
   registerBuiltins,
 } from "@sparsegrain/granularities";
 import { createAccelerator, registerAccelerators } from "@sparsegrain/hw-models";
-import { createModel, modelNames, setupWasmBackend, summarizeModel } from "@sparsegrain/models";
+import { createModel, modelNames, summarizeModel } from "@sparsegrain/models";
 import type { CliDeps, ModelFacts } from "./commands/_command.ts";
 import type { Catalog } from "./config/catalog.ts";
 import type { ModelChoice } from "./study/points.ts";
