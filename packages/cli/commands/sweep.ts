@@ -28,7 +28,7 @@ export const sweepCommand: Command = {
         type: "string",
         short: "o",
         value: "DIR",
-        description: "Output folder (default: runs/<name>)",
+        description: "Output folder (default: runs/<name>, runs/<name>-quick with --quick)",
       },
       resume: { type: "boolean", description: "Skip points already in DIR/results.jsonl" },
       shard: {
@@ -62,7 +62,7 @@ export const sweepCommand: Command = {
       quick: boolFlag(flags, "quick"),
       dataDir: stringFlag(flags, "data"),
     });
-    const out = outFlag ?? `runs/${study.config.name}`;
+    const out = outFlag ?? `runs/${study.config.name}${boolFlag(flags, "quick") ? "-quick" : ""}`;
     const quiet = boolFlag(flags, "quiet");
     const progress = createProgress(io, { quiet });
     const summary = await runSweep(
