@@ -1,5 +1,6 @@
-// Measures sparsegrain and its PyTorch peer in one run and prints the ratios as a markdown
-// table (docs/benchmarks.md). PyTorch comes from Debian's python3-torch, run by /usr/bin/python3;
+// Measures sparsegrain and its PyTorch peer in one run and prints the ratios as markdown tables
+// (docs/benchmarks.md): mask computation on VGG-16 (torch_prune.py), peak memory of a VGG-16
+// pass, then training and inference (bench/peer/compare_training.ts, one repetition). PyTorch comes from Debian's python3-torch, run by /usr/bin/python3;
 // without it only our side is measured, and the table says so.
 //   deno task bench:peer
 
@@ -111,3 +112,17 @@ console.log(rows.join("\n"));
 console.log(
   `\nWhole VGG-16 pass (4 granularities, masks + relative-index encoding): ${memory.seconds} s, peak RSS ${memory.peakMB} MB`,
 );
+
+if (peerPrune === undefined) {
+  console.log("\nTraining peer skipped: PyTorch not found (apt-get install -y python3-torch)");
+} else {
+  console.log("\nTraining and inference (bench/peer/compare_training.ts --reps 1):");
+  const training = await run(Deno.execPath(), [
+    "run",
+    "-A",
+    `${here}peer/compare_training.ts`,
+    "--reps",
+    "1",
+  ]);
+  console.log(training.stdout);
+}
