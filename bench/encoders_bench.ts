@@ -5,7 +5,7 @@
 // filters and neurons) at densities 0.1-0.3, counted in weights of the dense tensor. On a shared
 // machine, quote times as multiples of the calibration read pass (per weight).
 // Run: deno bench -A bench/encoders_bench.ts (about 1.5 GB of memory for fc6 and its masks)
-import { expandGrainMask, heNormalWeights, pruneLayers } from "@sparsegrain/core";
+import { expandGrainMask, pruneLayers } from "@sparsegrain/core";
 import type { Grains, Granularity, LayerWeights, Mask } from "@sparsegrain/core";
 import {
   bitmaskEncoder,
@@ -19,25 +19,11 @@ import {
   relativeIndexEncoder,
   vectorGranularity,
 } from "@sparsegrain/granularities";
+import { vgg16Layer } from "./_vgg16.ts";
 
-const conv: LayerWeights = {
-  name: "conv4_2",
-  kind: "conv2d",
-  shape: [3, 3, 512, 512],
-  values: heNormalWeights([3, 3, 512, 512], 8),
-};
-const fc: LayerWeights = {
-  name: "fc7",
-  kind: "dense",
-  shape: [4096, 4096],
-  values: heNormalWeights([4096, 4096], 101),
-};
-const fc6: LayerWeights = {
-  name: "fc6",
-  kind: "dense",
-  shape: [25088, 4096],
-  values: heNormalWeights([25088, 4096], 100),
-};
+const conv: LayerWeights = vgg16Layer("conv4_2");
+const fc: LayerWeights = vgg16Layer("fc7");
+const fc6: LayerWeights = vgg16Layer("fc6");
 
 interface Case {
   readonly layer: LayerWeights;

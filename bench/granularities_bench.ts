@@ -18,19 +18,10 @@ import {
   taylorSaliency,
   vectorGranularity,
 } from "@sparsegrain/granularities";
+import { vgg16Layer } from "./_vgg16.ts";
 
-const conv: LayerWeights = {
-  name: "conv4_2",
-  kind: "conv2d",
-  shape: [3, 3, 512, 512],
-  values: heNormalWeights([3, 3, 512, 512], 8),
-};
-const fc: LayerWeights = {
-  name: "fc7",
-  kind: "dense",
-  shape: [4096, 4096],
-  values: heNormalWeights([4096, 4096], 101),
-};
+const conv: LayerWeights = vgg16Layer("conv4_2");
+const fc: LayerWeights = vgg16Layer("fc7");
 const gradients = heNormalWeights([3, 3, 512, 512], 9);
 
 const granularities = [
