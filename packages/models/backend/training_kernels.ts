@@ -88,43 +88,79 @@ function checkNhwc(kernel: string, dataFormat: unknown): void {
   }
 }
 
+/** What tfjs passes to a kernel function. */
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+}
+
+/** Attributes the conv and depthwise backprops share (depthwise ones carry no `dataFormat`). */
+interface ConvAttrs {
+  strides: number | [number, number];
+  pad: Pad;
+  dataFormat?: string;
+  dimRoundingMode?: Rounding;
+  dilations?: number | [number, number];
+}
+
+/** Attributes of the filter-gradient kernels. */
+interface FilterAttrs extends ConvAttrs {
+  filterShape: Shape4;
+}
+
+/** Attributes of the input-gradient kernels. */
+interface InputAttrs extends ConvAttrs {
+  inputShape: Shape4;
+}
+
+/** Strides and dilations as pairs, and tfjs's geometry of the forward (depthwise) conv. */
+interface ConvGeometry {
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  info: tf.backend_util.Conv2DInfo;
+}
+
+/**
+ * The geometry of the NHWC forward conv (or depthwise conv) whose gradient a backprop kernel
+ * computes, from the input and filter shapes and the kernel's attributes.
+ */
+function convGeometry(
+  inShape: Shape4,
+  filterShape: Shape4,
+  a: ConvAttrs,
+  depthwise: boolean,
+): ConvGeometry {
+  const [sh, sw] = pair(a.strides);
+  const [dh, dw] = pair(a.dilations);
+  const info = tf.backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    [sh, sw],
+    [dh, dw],
+    a.pad,
+    a.dimRoundingMode,
+    depthwise,
+    "channelsLast",
+  );
+  return { sh, sw, dh, dw, info };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Conv2DBackpropFilter
 
 /** Up to this many taps (kh * kw * cin) the filter gradient runs as one SIMD pass over dy. */
 const SMALL_FILTER_TAPS = 32;
 
-interface FilterAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat?: string;
-  dimRoundingMode?: Rounding;
-  filterShape: Shape4;
-  dilations?: number | [number, number];
-}
-
-function conv2dBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function conv2dBackpropFilter(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { x, dy } = args.inputs as { x: Info; dy: Info };
   const a = args.attrs as unknown as FilterAttrs;
   checkNhwc("Conv2DBackpropFilter", a.dataFormat);
-  const [sh, sw] = pair(a.strides);
-  const [dh, dw] = pair(a.dilations);
+  const { sh, sw, dh, dw, info } = convGeometry(x.shape as Shape4, a.filterShape, a, false);
   const [kh, kw] = a.filterShape;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    a.filterShape,
-    [sh, sw],
-    [dh, dw],
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
   const [batch, inH, inW, cin] = x.shape;
   const [, oh, ow, cout] = dy.shape;
   const pt = info.padInfo.top;
@@ -188,16 +224,7 @@ function conv2dBackpropFilter(args: {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Conv2DBackpropInput
-
-interface InputAttrs {
-  strides: number | [number, number];
-  pad: Pad;
-  dataFormat?: string;
-  dimRoundingMode?: Rounding;
-  inputShape: Shape4;
-  dilations?: number | [number, number];
-}
+// Input gradients as stride-1 forward convs; Conv2DBackpropInput
 
 /** Writes `dy` spread out by the strides (zeros between rows and columns) into a new tensor. */
 function strideDilate(backend: WasmBackend, dy: Info, sh: number, sw: number): Info {
@@ -238,12 +265,30 @@ function rotateSwap(backend: WasmBackend, filter: Info): Info {
   return out;
 }
 
+/** `[kh, kw, cin, mult]` -> `[kh, kw, cin * mult, 1]` rotated by 180 degrees in space. */
+function rotateDepthwise(backend: WasmBackend, filter: Info): Info {
+  const [kh, kw, cin, mult] = filter.shape;
+  const cout = cin * mult;
+  const out = backend.makeOutput([kh, kw, cout, 1], "float32");
+  const dst = f32(backend, out);
+  const w = f32(backend, filter);
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      dst.set(
+        w.subarray((i * kw + j) * cout, (i * kw + j + 1) * cout),
+        ((kh - 1 - i) * kw + (kw - 1 - j)) * cout,
+      );
+    }
+  }
+  return out;
+}
+
+/** Top, bottom, left and right padding of a conv. */
+type Pads = [number, number, number, number];
+
 /** Paddings that make a stride-1 conv of the stride-dilated `dy` land exactly on the input. */
-function transposedPads(
-  info: tf.backend_util.Conv2DInfo,
-  sh: number,
-  sw: number,
-): [number, number, number, number] {
+function transposedPads(g: ConvGeometry): Pads {
+  const { info, sh, sw } = g;
   const { inHeight, inWidth, outHeight, outWidth, effectiveFilterHeight, effectiveFilterWidth } =
     info;
   const top = effectiveFilterHeight - 1 - info.padInfo.top;
@@ -253,31 +298,54 @@ function transposedPads(
   return [top, bottom, left, right];
 }
 
-function conv2dBackpropInput(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+/** How {@link transposedConv} runs the forward conv of an input gradient. */
+interface TransposedConv {
+  /** The backend's forward kernel: `Conv2D` or `DepthwiseConv2dNative`. */
+  kernel: KernelImpl;
+  /** Makes the rotated filter that `kernel` takes from the layer's filter. */
+  rotate: (backend: WasmBackend, filter: Info) => Info;
+  /** The layer's geometry. */
+  geometry: ConvGeometry;
+  /** From {@link transposedPads}; all non-negative. */
+  pads: Pads;
+  /** Attributes `kernel` takes besides strides, dilations and padding. */
+  attrs: Record<string, unknown>;
+}
+
+/**
+ * An input gradient as a stride-1 forward conv: `dy` spread out by the layer's strides,
+ * convolved with the rotated filter at the layer's dilation, padded so that it lands exactly on
+ * the input. Frees its intermediates; the result is the forward kernel's output.
+ */
+function transposedConv(
+  backend: WasmBackend,
+  inputs: { dy: Info; filter: Info },
+  how: TransposedConv,
+): Info {
+  const { dy, filter } = inputs;
+  const { sh, sw, dh, dw } = how.geometry;
+  const src = sh > 1 || sw > 1 ? strideDilate(backend, dy, sh, sw) : dy;
+  const rot = how.rotate(backend, filter);
+  const out = run(how.kernel, backend, { x: src, filter: rot }, {
+    strides: [1, 1],
+    dilations: [dh, dw],
+    pad: explicit(...how.pads),
+    ...how.attrs,
+  });
+  free(backend, rot, src === dy ? undefined : src);
+  return out;
+}
+
+function conv2dBackpropInput(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
   const a = args.attrs as unknown as InputAttrs;
   checkNhwc("Conv2DBackpropInput", a.dataFormat);
-  const [sh, sw] = pair(a.strides);
-  const [dh, dw] = pair(a.dilations);
-  const info = tf.backend_util.computeConv2DInfo(
-    a.inputShape,
-    filter.shape as Shape4,
-    [sh, sw],
-    [dh, dw],
-    a.pad,
-    a.dimRoundingMode,
-    false,
-    "channelsLast",
-  );
-  const [top, bottom, left, right] = transposedPads(info, sh, sw);
+  const geometry = convGeometry(a.inputShape, filter.shape as Shape4, a, false);
+  const pads = transposedPads(geometry);
   const o = k();
-  if (Math.min(top, bottom, left, right) < 0) {
-    if (dh !== 1 || dw !== 1) {
+  if (Math.min(...pads) < 0) {
+    if (geometry.dh !== 1 || geometry.dw !== 1) {
       throw new Error("Conv2DBackpropInput with dilation needs non-negative transposed padding");
     }
     return run(o.conv2dBackpropInput, backend, args.inputs as Record<string, Info>, {
@@ -285,48 +353,23 @@ function conv2dBackpropInput(args: {
       dataFormat: "NHWC",
     });
   }
-  const src = sh > 1 || sw > 1 ? strideDilate(backend, dy, sh, sw) : dy;
-  const rot = rotateSwap(backend, filter);
-  const out = run(o.conv2d, backend, { x: src, filter: rot }, {
-    strides: [1, 1],
-    dilations: [dh, dw],
-    pad: explicit(top, bottom, left, right),
-    dataFormat: "NHWC",
+  return transposedConv(backend, { dy, filter }, {
+    kernel: o.conv2d,
+    rotate: rotateSwap,
+    geometry,
+    pads,
+    attrs: { dataFormat: "NHWC" },
   });
-  free(backend, rot, src === dy ? undefined : src);
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Depthwise backprops
 
-interface DepthwiseFilterAttrs {
-  strides: number | [number, number];
-  dilations?: number | [number, number];
-  pad: Pad;
-  dimRoundingMode?: Rounding;
-  filterShape: Shape4;
-}
-
-function depthwiseBackpropFilter(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function depthwiseBackpropFilter(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { x, dy } = args.inputs as { x: Info; dy: Info };
-  const a = args.attrs as unknown as DepthwiseFilterAttrs;
-  const [sh, sw] = pair(a.strides);
-  const [dh, dw] = pair(a.dilations);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as Shape4,
-    a.filterShape,
-    [sh, sw],
-    [dh, dw],
-    a.pad,
-    a.dimRoundingMode,
-    true,
-  );
+  const a = args.attrs as unknown as FilterAttrs;
+  const { sh, sw, dh, dw, info } = convGeometry(x.shape as Shape4, a.filterShape, a, true);
   const [kh, kw, cin, mult] = a.filterShape;
   const [batch, inH, inW] = x.shape;
   const { outHeight: oh, outWidth: ow } = info;
@@ -367,64 +410,28 @@ function depthwiseBackpropFilter(args: {
   return out;
 }
 
-interface DepthwiseInputAttrs {
-  strides: number | [number, number];
-  dilations?: number | [number, number];
-  pad: Pad;
-  dimRoundingMode?: Rounding;
-  inputShape: Shape4;
-}
-
-function depthwiseBackpropInput(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function depthwiseBackpropInput(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { dy, filter } = args.inputs as { dy: Info; filter: Info };
-  const a = args.attrs as unknown as DepthwiseInputAttrs;
-  const [sh, sw] = pair(a.strides);
-  const [dh, dw] = pair(a.dilations);
-  const [kh, kw, cin, mult] = filter.shape;
-  const info = tf.backend_util.computeConv2DInfo(
-    a.inputShape,
-    filter.shape as Shape4,
-    [sh, sw],
-    [dh, dw],
-    a.pad,
-    a.dimRoundingMode,
-    true,
-  );
-  const [top, bottom, left, right] = transposedPads(info, sh, sw);
-  if (Math.min(top, bottom, left, right) < 0) {
+  const a = args.attrs as unknown as InputAttrs;
+  const [, , cin, mult] = filter.shape;
+  const geometry = convGeometry(a.inputShape, filter.shape as Shape4, a, true);
+  const pads = transposedPads(geometry);
+  if (Math.min(...pads) < 0) {
     throw new Error(
       `DepthwiseConv2dNativeBackpropInput cannot handle padding ${JSON.stringify(a.pad)} ` +
         `for input ${JSON.stringify(a.inputShape)}: use "same" or "valid" padding`,
     );
   }
   const o = k();
-  const src = sh > 1 || sw > 1 ? strideDilate(backend, dy, sh, sw) : dy;
-  // Rotated filter, one output channel per (channel, multiplier) pair: [kh, kw, cin*mult, 1].
-  const cout = cin * mult;
-  const rot = backend.makeOutput([kh, kw, cout, 1], "float32");
-  {
-    const dst = f32(backend, rot);
-    const w = f32(backend, filter);
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        dst.set(
-          w.subarray((i * kw + j) * cout, (i * kw + j + 1) * cout),
-          ((kh - 1 - i) * kw + (kw - 1 - j)) * cout,
-        );
-      }
-    }
-  }
-  const conv = run(o.depthwise, backend, { x: src, filter: rot }, {
-    strides: [1, 1],
-    dilations: [dh, dw],
-    pad: explicit(top, bottom, left, right),
+  // One output channel per (channel, multiplier) pair, summed over the multiplier below.
+  const conv = transposedConv(backend, { dy, filter }, {
+    kernel: o.depthwise,
+    rotate: rotateDepthwise,
+    geometry,
+    pads,
+    attrs: {},
   });
-  free(backend, rot, src === dy ? undefined : src);
   if (mult === 1) return conv;
   const [b, h, w] = conv.shape;
   const r = run(o.reshape, backend, { x: conv }, { shape: [b, h, w, cin, mult] });
@@ -446,11 +453,7 @@ interface PoolAttrs {
 
 let poolScratch = { best: new Float32Array(0), where: new Int32Array(0) };
 
-function maxPoolGrad(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function maxPoolGrad(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { dy, input } = args.inputs as { dy: Info; input: Info };
   const a = args.attrs as unknown as PoolAttrs;
@@ -604,11 +607,7 @@ function tiledMaxPoolGrad(
 // ---------------------------------------------------------------------------------------------
 // Sum over leading axes (bias gradients) through XNNPACK average pooling
 
-function sum(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function sum(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { x } = args.inputs as { x: Info };
   const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
@@ -670,11 +669,7 @@ function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): In
   return share(args.backend, x);
 }
 
-function cast(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function cast(args: KernelArgs): Info {
   const { x } = args.inputs as { x: Info };
   const { dtype } = args.attrs as { dtype: tf.DataType };
   if (dtype === x.dtype && dtype !== "string") return share(args.backend, x);
@@ -693,11 +688,7 @@ function cast(args: {
 // ---------------------------------------------------------------------------------------------
 // BatchMatMul with transposed operands on the XNNPACK fully-connected path
 
-function batchMatMul(args: {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-  backend: unknown;
-}): Info {
+function batchMatMul(args: KernelArgs): Info {
   const backend = asWasm(args.backend);
   const { a, b } = args.inputs as { a: Info; b: Info };
   const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };

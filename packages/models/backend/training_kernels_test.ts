@@ -59,6 +59,35 @@ async function runOn(
   return { values: values.slice(), shape };
 }
 
+const TOL = 1e-4;
+
+/** Asserts that `mine` is within {@link TOL} of `ref`, relative to the largest `ref` value. */
+function assertClose(mine: Float32Array, ref: Float32Array, what = ""): void {
+  const err = relErr(mine, ref);
+  assert.ok(err <= TOL, `${what}relative error ${err}`);
+}
+
+/** Runs `kernel` on wasm and on cpu with the same inputs; asserts equal shapes, close values. */
+async function assertMatchesCpu(
+  kernel: string,
+  inputs: Record<string, [Float32Array, Shape]>,
+  attrs: Record<string, unknown>,
+): Promise<void> {
+  const mine = await runOn("wasm", kernel, inputs, attrs);
+  const ref = await runOn("cpu", kernel, inputs, attrs);
+  assert.deepEqual(mine.shape, ref.shape);
+  assertClose(mine.values, ref.values);
+}
+
+/** A test that sets up the wasm training kernels first and leaves the wasm backend active. */
+function wasmTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  Deno.test(name, async (t) => {
+    await setupWasmBackend();
+    await fn(t);
+    await tf.setBackend("wasm");
+  });
+}
+
 /** Inserts `d - 1` zeros between filter taps: the dilated filter as a dense one. */
 function upsampleFilter(
   w: Float32Array,
@@ -138,94 +167,27 @@ function convCases(seed: number, count: number, depthwise: boolean): ConvCase[] 
     cases.push(c);
   }
   // Fixed corners: stride 2 same/valid with non-square shapes, and the small CNN's layers.
-  cases.push({
-    batch: 2,
-    h: 10,
-    w: 7,
-    kh: 3,
-    kw: 2,
-    cin: 3,
-    cout: 4,
-    stride: [2, 2],
-    dilation: [1, 1],
-    pad: "valid",
-  });
-  cases.push({
-    batch: 2,
-    h: 9,
-    w: 10,
-    kh: 3,
-    kw: 3,
-    cin: 2,
-    cout: 3,
-    stride: [2, 1],
-    dilation: [1, 1],
-    pad: "same",
-  });
+  cases.push(corner({ h: 10, w: 7, kh: 3, kw: 2, cin: 3, cout: 4, stride: [2, 2], pad: "valid" }));
+  cases.push(corner({ h: 9, w: 10, kh: 3, kw: 3, cin: 2, cout: 3, stride: [2, 1], pad: "same" }));
   // Few-tap filters (the SIMD filter-gradient path): first layers, stride, dilation, same/valid.
   if (!depthwise) {
-    cases.push({
-      batch: 3,
-      h: 28,
-      w: 28,
-      kh: 3,
-      kw: 3,
-      cin: 1,
-      cout: 32,
-      stride: [1, 1],
-      dilation: [1, 1],
-      pad: "valid",
-    });
-    cases.push({
-      batch: 2,
-      h: 12,
-      w: 10,
-      kh: 5,
-      kw: 5,
-      cin: 1,
-      cout: 8,
-      stride: [1, 1],
-      dilation: [1, 1],
-      pad: "same",
-    });
-    cases.push({
-      batch: 2,
-      h: 11,
-      w: 9,
-      kh: 3,
-      kw: 2,
-      cin: 2,
-      cout: 4,
-      stride: [2, 1],
-      dilation: [1, 2],
-      pad: "valid",
-    });
-    cases.push({
-      batch: 2,
-      h: 9,
-      w: 8,
-      kh: 2,
-      kw: 3,
-      cin: 3,
-      cout: 12,
-      stride: [2, 2],
-      dilation: [1, 1],
-      pad: "same",
-    });
+    cases.push(corner({ batch: 3, h: 28, w: 28, kh: 3, kw: 3, cin: 1, cout: 32, pad: "valid" }));
+    cases.push(corner({ h: 12, w: 10, kh: 5, kw: 5, cin: 1, cout: 8, pad: "same" }));
+    cases.push(
+      corner({ h: 11, w: 9, kh: 3, kw: 2, cin: 2, cout: 4, stride: [2, 1], dilation: [1, 2] }),
+    );
+    cases.push(corner({ h: 9, w: 8, kh: 2, kw: 3, cin: 3, cout: 12, stride: [2, 2], pad: "same" }));
   }
-  cases.push({
-    batch: 3,
-    h: 13,
-    w: 13,
-    kh: 3,
-    kw: 3,
-    cin: 4,
-    cout: depthwise ? 2 : 6,
-    stride: [1, 1],
-    dilation: [1, 1],
-    pad: "valid",
-  });
+  const cout = depthwise ? 2 : 6;
+  cases.push(corner({ batch: 3, h: 13, w: 13, kh: 3, kw: 3, cin: 4, cout, pad: "valid" }));
   return cases;
+}
+
+/** A fixed case: batch 2, stride 1, no dilation and valid padding unless `c` says otherwise. */
+function corner(
+  c: Omit<ConvCase, "batch" | "stride" | "dilation" | "pad"> & Partial<ConvCase>,
+): ConvCase {
+  return { batch: 2, stride: [1, 1], dilation: [1, 1], pad: "valid", ...c };
 }
 
 function label(c: ConvCase): string {
@@ -245,8 +207,6 @@ function outShape(c: ConvCase, depthwise: boolean): Shape {
   return info.outShape;
 }
 
-const TOL = 1e-4;
-
 Deno.test("setupWasmBackend() registers every training kernel on wasm", async () => {
   await setupWasmBackend();
   assert.equal(tf.getBackend(), "wasm");
@@ -260,8 +220,7 @@ for (const depthwise of [false, true]) {
   const inputKernel = depthwise ? "DepthwiseConv2dNativeBackpropInput" : "Conv2DBackpropInput";
   const cases = convCases(depthwise ? 7 : 3, 24, depthwise);
 
-  Deno.test(`${filterKernel} on wasm matches cpu on ${cases.length} random cases`, async (t) => {
-    await setupWasmBackend();
+  wasmTest(`${filterKernel} on wasm matches cpu on ${cases.length} random cases`, async (t) => {
     const next = rng(11);
     for (const c of cases) {
       await t.step(label(c), async () => {
@@ -284,15 +243,12 @@ for (const depthwise of [false, true]) {
         });
         const refValues = subsampleFilter(ref.values, upShape, c.kh, c.kw, ...c.dilation);
         assert.deepEqual(mine.shape, fShape);
-        const err = relErr(mine.values, refValues);
-        assert.ok(err <= TOL, `relative error ${err}`);
+        assertClose(mine.values, refValues);
       });
     }
-    await tf.setBackend("wasm");
   });
 
-  Deno.test(`${inputKernel} on wasm matches cpu on ${cases.length} random cases`, async (t) => {
-    await setupWasmBackend();
+  wasmTest(`${inputKernel} on wasm matches cpu on ${cases.length} random cases`, async (t) => {
     const next = rng(13);
     for (const c of cases) {
       await t.step(label(c), async () => {
@@ -312,16 +268,13 @@ for (const depthwise of [false, true]) {
           dilations: [1, 1],
         });
         assert.deepEqual(mine.shape, xShape);
-        const err = relErr(mine.values, ref.values);
-        assert.ok(err <= TOL, `relative error ${err}`);
+        assertClose(mine.values, ref.values);
       });
     }
-    await tf.setBackend("wasm");
   });
 }
 
-Deno.test("MaxPoolGrad on wasm matches cpu on 25 cases, ties included", async (t) => {
-  await setupWasmBackend();
+wasmTest("MaxPoolGrad on wasm matches cpu on 25 cases, ties included", async (t) => {
   const next = rng(17);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   const tiled: [Shape, [number, number], Pad][] = [
@@ -364,18 +317,12 @@ Deno.test("MaxPoolGrad on wasm matches cpu on 25 cases, ties included", async (t
         string,
         [Float32Array, Shape]
       >;
-      const attrs = { filterSize, strides, pad };
-      const mine = await runOn("wasm", "MaxPoolGrad", inputs, attrs);
-      const ref = await runOn("cpu", "MaxPoolGrad", inputs, attrs);
-      const err = relErr(mine.values, ref.values);
-      assert.ok(err <= TOL, `relative error ${err}`);
+      await assertMatchesCpu("MaxPoolGrad", inputs, { filterSize, strides, pad });
     });
   }
-  await tf.setBackend("wasm");
 });
 
-Deno.test("MaxPoolGrad on wasm matches cpu with NaN and -Infinity inputs", async () => {
-  await setupWasmBackend();
+wasmTest("MaxPoolGrad on wasm matches cpu with NaN and -Infinity inputs", async () => {
   const shape = [2, 4, 6, 8];
   const next = rng(31);
   const x = randomArray(size(shape), next);
@@ -392,11 +339,9 @@ Deno.test("MaxPoolGrad on wasm matches cpu with NaN and -Infinity inputs", async
   const mine = await runOn("wasm", "MaxPoolGrad", inputs, attrs);
   const ref = await runOn("cpu", "MaxPoolGrad", inputs, attrs);
   assert.deepEqual(mine.values, ref.values);
-  await tf.setBackend("wasm");
 });
 
-Deno.test("BatchMatMul on wasm matches cpu with transposed operands", async (t) => {
-  await setupWasmBackend();
+wasmTest("BatchMatMul on wasm matches cpu with transposed operands", async (t) => {
   const next = rng(19);
   const shapes: [Shape, Shape, boolean, boolean][] = [
     [[7, 5], [7, 3], true, false],
@@ -412,18 +357,12 @@ Deno.test("BatchMatMul on wasm matches cpu with transposed operands", async (t) 
       const a = randomArray(size(as), next);
       const b = randomArray(size(bs), next);
       const attrs = { transposeA: ta, transposeB: tb };
-      const mine = await runOn("wasm", "BatchMatMul", { a: [a, as], b: [b, bs] }, attrs);
-      const ref = await runOn("cpu", "BatchMatMul", { a: [a, as], b: [b, bs] }, attrs);
-      assert.deepEqual(mine.shape, ref.shape);
-      const err = relErr(mine.values, ref.values);
-      assert.ok(err <= TOL, `relative error ${err}`);
+      await assertMatchesCpu("BatchMatMul", { a: [a, as], b: [b, bs] }, attrs);
     });
   }
-  await tf.setBackend("wasm");
 });
 
-Deno.test("Sum on wasm matches cpu, over leading axes and otherwise", async (t) => {
-  await setupWasmBackend();
+wasmTest("Sum on wasm matches cpu, over leading axes and otherwise", async (t) => {
   const next = rng(29);
   const cases: [Shape, number[], boolean][] = [
     [[64, 26, 26, 32], [0, 1, 2], false],
@@ -437,14 +376,9 @@ Deno.test("Sum on wasm matches cpu, over leading axes and otherwise", async (t) 
   for (const [shape, axis, keepDims] of cases) {
     await t.step(`${shape} axes ${axis} keepDims=${keepDims}`, async () => {
       const x = randomArray(size(shape), next);
-      const mine = await runOn("wasm", "Sum", { x: [x, shape] }, { axis, keepDims });
-      const ref = await runOn("cpu", "Sum", { x: [x, shape] }, { axis, keepDims });
-      assert.deepEqual(mine.shape, ref.shape);
-      const err = relErr(mine.values, ref.values);
-      assert.ok(err <= TOL, `relative error ${err}`);
+      await assertMatchesCpu("Sum", { x: [x, shape] }, { axis, keepDims });
     });
   }
-  await tf.setBackend("wasm");
 });
 
 Deno.test("gradients of a conv/pool/dense network on wasm match cpu and leak no tensors", async () => {
@@ -480,10 +414,7 @@ Deno.test("gradients of a conv/pool/dense network on wasm match cpu and leak no 
     }
     tf.dispose([x, w1, w2, w3]);
   }
-  for (let i = 0; i < 3; i++) {
-    const err = relErr(grads.wasm[i], grads.cpu[i]);
-    assert.ok(err <= TOL, `weight ${i}: relative error ${err}`);
-  }
+  for (let i = 0; i < 3; i++) assertClose(grads.wasm[i], grads.cpu[i], `weight ${i}: `);
 });
 
 Deno.test("Identity and same-dtype Cast share buffers safely; other casts convert", async () => {
