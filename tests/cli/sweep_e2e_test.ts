@@ -67,6 +67,7 @@ Deno.test({
         "layers.csv",
         "report.md",
         "report.html",
+        "results.md",
         ...CHARTS.flatMap((c) => [`${c}.vl.json`, `${c}.svg`]),
       ];
       for (const f of files) assert.ok(await exists(join(OUT, f)), f);
@@ -76,6 +77,18 @@ Deno.test({
       const md = await Deno.readTextFile(join(OUT, "report.md"));
       assert.match(md, /### Iso-accuracy/);
       for (const c of CHARTS) assert.match(md, new RegExp(`\\(${c}\\.svg\\)`));
+      const findings = await Deno.readTextFile(join(OUT, "results.md"));
+      assert.match(findings, /^# Findings: e2e-tiny\n/);
+      for (const q of ["Q1", "Q2", "Q3", "Q4"]) assert.match(findings, new RegExp(`#### ${q}\\. `));
+      assert.match(
+        findings,
+        /## Where we agree and differ\n\n- \*\*Q1, convnet, vector and kernel\*\* — /,
+      );
+      assert.match(
+        findings,
+        /`deno task sweep --config tiny\.yaml --quick` writes `runs\/e2e-tiny-quick/,
+      );
+      assert.ok(!findings.includes(ROOT), "no absolute paths in results.md");
       for (const c of CHARTS) {
         const svg = await Deno.readTextFile(join(OUT, `${c}.svg`));
         assert.match(svg, /^<svg[^>]+width="\d+"/, c);
@@ -84,10 +97,13 @@ Deno.test({
     });
     await t.step("report re-renders the same files from results.jsonl", async () => {
       const before = await Deno.readTextFile(join(OUT, "results.csv"));
+      const findings = await Deno.readTextFile(join(OUT, "results.md"));
       await Deno.remove(join(OUT, "report.html"));
+      await Deno.remove(join(OUT, "results.md"));
       const run = await cli(["report", OUT]);
       assert.equal(run.code, 0, run.stderr);
       assert.equal(await Deno.readTextFile(join(OUT, "results.csv")), before);
+      assert.equal(await Deno.readTextFile(join(OUT, "results.md")), findings);
       assert.ok(await exists(join(OUT, "report.html")));
     });
     await t.step({

@@ -26,7 +26,7 @@ export const reportCommand: Command = {
     name: "report",
     args: "DIR",
     summary:
-      "Re-render results.csv, layers.csv, the charts (.vl.json, .svg), report.md and report.html of a results folder from its results.jsonl.",
+      "Re-render results.csv, layers.csv, the charts (.vl.json, .svg), report.md, report.html and the findings (results.md) of a results folder from its results.jsonl.",
     minPositionals: 1,
     maxPositionals: 1,
     flags: {

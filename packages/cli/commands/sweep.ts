@@ -47,7 +47,8 @@ export const sweepCommand: Command = {
     },
     details:
       "Outputs in DIR: results.jsonl (one line per point), study.json, results.csv, layers.csv,\n" +
-      "report.md with SVG charts, report.html, and each chart's Vega-Lite spec (*.vl.json).\n" +
+      "report.md with SVG charts, report.html, each chart's Vega-Lite spec (*.vl.json), and\n" +
+      "results.md, the findings: each question of the study answered beside the paper's claims.\n" +
       "Without the Fashion-MNIST files the accuracy half is skipped with a message; the\n" +
       "weight-free half still runs. Config fields: docs/config.md.",
   },

@@ -43,8 +43,33 @@ const CONFIG = {
   view: { stroke: "#ccc" },
 };
 
-function granularityScale(lines: readonly ResultLine[]) {
-  return { domain: granularityLabels(lines), scheme: "category10" };
+/** The colour channel every chart uses for granularities: study order, one colour each. */
+function granularityColor(lines: readonly ResultLine[]) {
+  return {
+    field: "granularity",
+    type: "nominal",
+    title: "Granularity",
+    scale: { domain: granularityLabels(lines), scheme: "category10" },
+  };
+}
+
+/** One panel row per model (or model @ density), one column per accelerator model. */
+function acceleratorFacet(field: "panel" | "model", title: string) {
+  return {
+    row: { field, type: "nominal", title },
+    column: { field: "accelerator", type: "nominal", title: "Accelerator" },
+  };
+}
+
+/** The faceted Vega-Lite spec every chart is: schema, data, facets, inner spec, shared config. */
+function facetedSpec(
+  title: string,
+  values: readonly unknown[],
+  facet: Record<string, unknown>,
+  spec: Record<string, unknown>,
+  resolve: Record<string, unknown>,
+): Record<string, unknown> {
+  return { $schema: SCHEMA, title, data: { values }, facet, spec, resolve, config: CONFIG };
 }
 
 /** Builds every chart that has data. */
@@ -63,19 +88,17 @@ export function buildCharts(lines: readonly ResultLine[], options: ReportOptions
 function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Chart {
   const values = accuracyRows(lines, options);
   const baselines = baselineRows(lines);
-  const gran = granularityScale(lines);
   return {
     id: "accuracy-vs-sparsity",
     title: "Accuracy vs sparsity per granularity",
     caption:
       "Top-1 test accuracy of the pruned, fine-tuned network against its sparsity (percent of weights pruned), one line per granularity; solid: float32 weights, dashed: kept weights linearly quantised. Grey rules: the dense baseline.",
     rows: values.length,
-    spec: {
-      $schema: SCHEMA,
-      title: "Top-1 accuracy vs sparsity",
-      data: { values },
-      facet: { column: { field: "model", type: "nominal", title: "Model" } },
-      spec: {
+    spec: facetedSpec(
+      "Top-1 accuracy vs sparsity",
+      values,
+      { column: { field: "model", type: "nominal", title: "Model" } },
+      {
         width: 380,
         height: 260,
         layer: [
@@ -100,7 +123,7 @@ function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Ch
                 title: "Top-1 accuracy (%)",
                 scale: { zero: false },
               },
-              color: { field: "granularity", type: "nominal", title: "Granularity", scale: gran },
+              color: granularityColor(lines),
               strokeDash: {
                 field: "precision",
                 type: "nominal",
@@ -128,9 +151,8 @@ function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Ch
           },
         ],
       },
-      resolve: { scale: { y: "independent" } },
-      config: CONFIG,
-    },
+      { scale: { y: "independent" } },
+    ),
   };
 }
 
@@ -144,12 +166,11 @@ function compressionChart(lines: readonly ResultLine[], options: ReportOptions):
     caption:
       `Top-1 accuracy with quantised kept weights against the compression ratio of the "${encoder}" encoding (dense float32 size / encoded size, indices and fillers included), one line per granularity. Further right at equal height stores the same accuracy in fewer bits.`,
     rows: values.length,
-    spec: {
-      $schema: SCHEMA,
-      title: `Compression (${encoder}) vs accuracy`,
-      data: { values },
-      facet: { column: { field: "model", type: "nominal", title: "Model" } },
-      spec: {
+    spec: facetedSpec(
+      `Compression (${encoder}) vs accuracy`,
+      values,
+      { column: { field: "model", type: "nominal", title: "Model" } },
+      {
         width: 380,
         height: 260,
         mark: { type: "line", point: true },
@@ -166,12 +187,7 @@ function compressionChart(lines: readonly ResultLine[], options: ReportOptions):
             title: "Top-1 accuracy, quantised (%)",
             scale: { zero: false },
           },
-          color: {
-            field: "granularity",
-            type: "nominal",
-            title: "Granularity",
-            scale: granularityScale(lines),
-          },
+          color: granularityColor(lines),
           order: { field: "compression" },
           tooltip: [
             { field: "granularity" },
@@ -182,9 +198,8 @@ function compressionChart(lines: readonly ResultLine[], options: ReportOptions):
           ],
         },
       },
-      resolve: { scale: { y: "independent", x: "independent" } },
-      config: CONFIG,
-    },
+      { scale: { y: "independent", x: "independent" } },
+    ),
   };
 }
 
@@ -197,15 +212,11 @@ function referencesChart(lines: readonly ResultLine[]): Chart {
     caption:
       `On-chip memory references (weights, indices, input activations, accumulator reads and writes, output writes) of each layer, divided by those of "${fine}" pruning of the same layer at the same density; one panel per accelerator model (side by side) and per model at its pictured density (a density map when run, else the uniform density nearest 0.3). Below 1 means fewer references than fine-grained.`,
     rows: values.length,
-    spec: {
-      $schema: SCHEMA,
-      title: `Memory references per layer / ${fine}`,
-      data: { values },
-      facet: {
-        row: { field: "panel", type: "nominal", title: "Model @ density" },
-        column: { field: "accelerator", type: "nominal", title: "Accelerator" },
-      },
-      spec: {
+    spec: facetedSpec(
+      `Memory references per layer / ${fine}`,
+      values,
+      acceleratorFacet("panel", "Model @ density"),
+      {
         width: 560,
         height: 180,
         layer: [
@@ -225,12 +236,7 @@ function referencesChart(lines: readonly ResultLine[]): Chart {
                 type: "quantitative",
                 title: `References / ${fine} (ratio)`,
               },
-              color: {
-                field: "granularity",
-                type: "nominal",
-                title: "Granularity",
-                scale: granularityScale(lines),
-              },
+              color: granularityColor(lines),
               tooltip: [
                 { field: "layer" },
                 { field: "granularity" },
@@ -246,9 +252,8 @@ function referencesChart(lines: readonly ResultLine[]): Chart {
           },
         ],
       },
-      resolve: { scale: { x: "independent", xOffset: "independent" } },
-      config: CONFIG,
-    },
+      { scale: { x: "independent", xOffset: "independent" } },
+    ),
   };
 }
 
@@ -261,15 +266,11 @@ function totalReferencesChart(lines: readonly ResultLine[]): Chart {
     caption:
       `Memory references of all prunable layers at every density, divided by those of "${fine}" pruning at the same density; one panel per accelerator model.`,
     rows: values.length,
-    spec: {
-      $schema: SCHEMA,
-      title: `Memory references / ${fine}`,
-      data: { values },
-      facet: {
-        row: { field: "model", type: "nominal", title: "Model" },
-        column: { field: "accelerator", type: "nominal", title: "Accelerator" },
-      },
-      spec: {
+    spec: facetedSpec(
+      `Memory references / ${fine}`,
+      values,
+      acceleratorFacet("model", "Model"),
+      {
         width: { step: 14 },
         height: 140,
         mark: { type: "bar" },
@@ -277,12 +278,7 @@ function totalReferencesChart(lines: readonly ResultLine[]): Chart {
           x: { field: "densityLabel", type: "nominal", title: "Density" },
           xOffset: { field: "granularity", sort: granularityLabels(lines) },
           y: { field: "normalized", type: "quantitative", title: `References / ${fine} (ratio)` },
-          color: {
-            field: "granularity",
-            type: "nominal",
-            title: "Granularity",
-            scale: granularityScale(lines),
-          },
+          color: granularityColor(lines),
           tooltip: [
             { field: "model" },
             { field: "densityLabel", title: "density" },
@@ -292,9 +288,8 @@ function totalReferencesChart(lines: readonly ResultLine[]): Chart {
           ],
         },
       },
-      resolve: { scale: { x: "independent" } },
-      config: CONFIG,
-    },
+      { scale: { x: "independent" } },
+    ),
   };
 }
 
@@ -306,15 +301,11 @@ function energyChart(lines: readonly ResultLine[]): Chart {
     caption:
       "Energy of all prunable layers split by kind (multiplies, on-chip references by buffer, DRAM), per granularity and accelerator model, at each model's pictured density.",
     rows: values.length,
-    spec: {
-      $schema: SCHEMA,
-      title: "Energy by kind",
-      data: { values },
-      facet: {
-        row: { field: "panel", type: "nominal", title: "Model @ density" },
-        column: { field: "accelerator", type: "nominal", title: "Accelerator" },
-      },
-      spec: {
+    spec: facetedSpec(
+      "Energy by kind",
+      values,
+      acceleratorFacet("panel", "Model @ density"),
+      {
         width: { step: 28 },
         height: 180,
         mark: { type: "bar" },
@@ -335,9 +326,8 @@ function energyChart(lines: readonly ResultLine[]): Chart {
           ],
         },
       },
-      resolve: { scale: { y: "independent" } },
-      config: CONFIG,
-    },
+      { scale: { y: "independent" } },
+    ),
   };
 }
 
@@ -349,11 +339,10 @@ function masksChart(lines: readonly ResultLine[]): Chart {
     caption:
       "The keep mask of one layer per model and granularity, cropped to the first filters (rows: filter x kernel row) and input channels (columns: input channel x kernel column). Dark cells are kept weights, light cells pruned.",
     rows: values.filter((v) => v.cell === "kept").length,
-    spec: {
-      $schema: SCHEMA,
-      title: "Kept weights of one layer",
-      data: { values },
-      facet: {
+    spec: facetedSpec(
+      "Kept weights of one layer",
+      values,
+      {
         row: { field: "panel", type: "nominal", title: "Model layer @ density" },
         column: {
           field: "granularity",
@@ -362,7 +351,7 @@ function masksChart(lines: readonly ResultLine[]): Chart {
           sort: granularityLabels(lines),
         },
       },
-      spec: {
+      {
         width: 160,
         height: 160,
         mark: { type: "rect" },
@@ -384,9 +373,8 @@ function masksChart(lines: readonly ResultLine[]): Chart {
           },
         },
       },
-      resolve: { scale: { x: "independent", y: "independent" } },
-      config: CONFIG,
-    },
+      { scale: { x: "independent", y: "independent" } },
+    ),
   };
 }
 

@@ -160,6 +160,31 @@ export function pictureLines(lines: readonly ResultLine[]): ResultLine[] {
   return out;
 }
 
+/**
+ * The point `line` is compared with: the `fine` granularity's point of the same model, density
+ * and seed in `pool`, or undefined when `pool` has none.
+ *
+ * @param pool Lines to search.
+ * @param line The point to compare.
+ * @param fine Label of the reference granularity, usually {@link fineGranularity}.
+ * @returns The reference point, or undefined.
+ */
+export function fineReference(
+  pool: readonly ResultLine[],
+  line: ResultLine,
+  fine: string,
+): ResultLine | undefined {
+  return pool.find((r) =>
+    modelKey(r) === modelKey(line) && r.densityLabel === line.densityLabel &&
+    r.seed === line.seed && r.granularity === fine
+  );
+}
+
+/** `value / base` to 4 decimals; 0 when there is no base to compare with. */
+function ratioTo(value: number, base: number): number {
+  return base > 0 ? round(value / base, 4) : 0;
+}
+
 /** One bar of the per-layer memory reference chart. */
 export interface RefsRow {
   panel: string;
@@ -182,10 +207,7 @@ export function referenceRows(lines: readonly ResultLine[]): RefsRow[] {
   const picked = pictureLines(lines);
   const rows: RefsRow[] = [];
   for (const l of picked) {
-    const ref = picked.find((r) =>
-      modelKey(r) === modelKey(l) && r.densityLabel === l.densityLabel && r.seed === l.seed &&
-      r.granularity === fine
-    );
+    const ref = fineReference(picked, l, fine);
     if (!ref) continue;
     l.layers.forEach((layer, layerIndex) => {
       for (const [accelerator, cost] of Object.entries(layer.cost)) {
@@ -199,7 +221,7 @@ export function referenceRows(lines: readonly ResultLine[]): RefsRow[] {
           granularity: l.granularity,
           accelerator,
           references: cost.referencesTotal,
-          normalized: base > 0 ? round(cost.referencesTotal / base, 4) : 0,
+          normalized: ratioTo(cost.referencesTotal, base),
         });
       }
     });
@@ -220,10 +242,7 @@ export function totalReferenceRows(lines: readonly ResultLine[]): Array<{
   const fine = fineGranularity(lines);
   const rows = [];
   for (const l of lines) {
-    const ref = lines.find((r) =>
-      modelKey(r) === modelKey(l) && r.densityLabel === l.densityLabel && r.seed === l.seed &&
-      r.granularity === fine
-    );
+    const ref = fineReference(lines, l, fine);
     for (const [accelerator, cost] of Object.entries(l.metrics.cost)) {
       const base = ref?.metrics.cost[accelerator]?.referencesTotal ?? 0;
       rows.push({
@@ -233,7 +252,7 @@ export function totalReferenceRows(lines: readonly ResultLine[]): Array<{
         granularity: l.granularity,
         accelerator,
         references: cost.referencesTotal,
-        normalized: base > 0 ? round(cost.referencesTotal / base, 4) : 0,
+        normalized: ratioTo(cost.referencesTotal, base),
       });
     }
   }

@@ -1,6 +1,7 @@
 /**
  * Writes every report of a results folder: results.csv, layers.csv, one `.vl.json` and `.svg`
- * per chart, report.md and a self-contained report.html. All files are written atomically.
+ * per chart, report.md, a self-contained report.html and the findings, results.md. All files are
+ * written atomically.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { ResultLine } from "../results/schema.ts";
 import { type StudyRecord, writeFileAtomic } from "../results/store.ts";
 import { buildCharts, type Chart, formatSpec } from "./charts.ts";
 import { layersCsv, resultsCsv } from "./csv.ts";
+import { findingsMarkdown } from "./findings.ts";
 import {
   acceleratorLabels,
   fineGranularity,
@@ -214,7 +216,7 @@ export async function writeReports(
     `# ${title}`,
     "",
     ...notes.map((n) => `${n}\n`),
-    "Files: `results.jsonl` (every metric), `results.csv` (one row per point), `layers.csv` (one row per point and layer); each chart's Vega-Lite spec is the `.vl.json` beside its `.svg`.",
+    "Files: `results.md` (the findings: each question of the study answered and set beside the paper's claims), `results.jsonl` (every metric), `results.csv` (one row per point), `layers.csv` (one row per point and layer); each chart's Vega-Lite spec is the `.vl.json` beside its `.svg`.",
     "",
     "## Tables",
     "",
@@ -238,5 +240,6 @@ export async function writeReports(
     "report.html",
     await renderHtml(title, intro, charts, tbls.map(htmlTable).join("\n")),
   );
+  await write("results.md", findingsMarkdown(lines, study, options));
   return { files, charts };
 }
