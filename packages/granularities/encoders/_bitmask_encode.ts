@@ -1,9 +1,9 @@
 import type { EncodedLayer, Grains, LayerWeights, Mask } from "@sparsegrain/core";
-import { elementsOfGrain, grainOrder, scanGrains } from "./_grain_order.ts";
-import { MAX_FAST_BITS, packFlags, writeKeptInOrder } from "./_kept_values.ts";
+import { grainWordWriter, scanForEncoding } from "./_grain_order.ts";
+import { fastWritersFit, packFlags, writeKeptInOrder } from "./_kept_values.ts";
 import { scatterValues } from "./_memory_order.ts";
-import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
-import { quantiser, rawBits, ValueCoder } from "./_values.ts";
+import { BitSink, HEADER_BYTES, sealStream } from "./_stream.ts";
+import { errorReport, quantiser, ValueCoder } from "./_values.ts";
 import type { QuantizationReport } from "@sparsegrain/core";
 
 /** Registry name of the bitmask encoder. */
@@ -25,19 +25,15 @@ export function encodeBitmask(
   valueBits: number,
   path: "fast" | "general" = "fast",
 ): EncodedLayer {
-  const order = grainOrder(grains);
-  const scan = scanGrains(layer, mask, grains, order);
+  const { order, scan, raw, scale } = scanForEncoding(layer, mask, grains, valueBits);
   const flags = scan.flags;
   const values = layer.values;
-  const raw = rawBits(values);
-  const scale = valueBits === 32 ? 0 : Math.fround(scan.maxAbs / (2 ** (valueBits - 1) - 1));
   const count = grains.count;
   const valueTotal = scan.keptElements * valueBits;
   const payload = count + valueTotal;
   const padding = (8 - (payload % 8)) % 8;
   const length = HEADER_BYTES + (payload + padding) / 8;
-  const fast = path === "fast" && valueBits <= 16 && length * 8 <= MAX_FAST_BITS &&
-    (order.identity || (order.walk !== undefined && scan.keptIndex !== undefined));
+  const fast = path === "fast" && fastWritersFit(valueBits, length, order, scan.keptIndex);
   let bytes: Uint8Array;
   let quantization: QuantizationReport;
   if (fast) {
@@ -59,12 +55,7 @@ export function encodeBitmask(
       scatterValues(values, raw, kept, order.walk!, offsets, buffer, scale, valueBits, errors);
     }
     bytes = buffer.slice(0, length);
-    quantization = {
-      bits: valueBits,
-      scale,
-      maxAbsError: errors[0],
-      rmsError: errors[2] > 0 ? Math.sqrt(errors[1] / errors[2]) : 0,
-    };
+    quantization = errorReport(valueBits, scale, errors[0], errors[1], errors[2]);
   } else {
     const coder = new ValueCoder(valueBits, scale);
     const sink = new BitSink(length, HEADER_BYTES);
@@ -75,44 +66,22 @@ export function encodeBitmask(
       sink.put(byte, 8);
     }
     for (; g < count; g++) sink.put(flags[g] !== 0 ? 1 : 0, 1);
-    const buffer = new Int32Array(grains.maxSize);
-    for (g = 0; g < count; g++) {
-      if (flags[g] === 0) continue;
-      const n = elementsOfGrain(grains, order, g, buffer);
-      for (let k = 0; k < n; k++) {
-        const e = buffer[k];
-        sink.putWide(coder.word(values[e], raw[e]), valueBits);
-      }
-    }
+    const putGrain = grainWordWriter(values, grains, order, coder, sink);
+    for (g = 0; g < count; g++) if (flags[g] !== 0) putGrain(g);
     bytes = sink.finish();
     quantization = coder.report();
   }
-  writeHeader(bytes, {
-    magic: magicOf(BITMASK_MAGIC),
+  return sealStream(bytes, grains, {
+    encoder: BITMASK,
+    magic: BITMASK_MAGIC,
+    layer: layer.name,
     valueBits,
     indexBits: 1,
     auxBits: 0,
-    elements: grains.elements,
-    grains: count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains: scan.keptGrains,
     count2: 0,
-  });
-  return {
-    encoder: BITMASK,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: valueTotal,
-      index: count,
-      filler: 0,
-      header: HEADER_BYTES * 8,
-      padding,
-      total: bytes.length * 8,
-    },
     keptGrains: scan.keptGrains,
     fillers: 0,
+    bits: { value: valueTotal, index: count, filler: 0, padding },
     quantization,
-  };
+  });
 }

@@ -5,11 +5,11 @@ import type {
   Mask,
   QuantizationReport,
 } from "@sparsegrain/core";
-import { elementsOfGrain, grainOrder, scanGrains } from "./_grain_order.ts";
-import { MAX_FAST_BITS, writeCsrIndex, writeKeptByColumn } from "./_kept_values.ts";
+import { grainWordWriter, scanForEncoding } from "./_grain_order.ts";
+import { fastWritersFit, writeCsrIndex, writeKeptByColumn } from "./_kept_values.ts";
 import { scatterValues } from "./_memory_order.ts";
-import { bitLength, BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
-import { quantiser, rawBits, ValueCoder } from "./_values.ts";
+import { bitLength, BitSink, HEADER_BYTES, sealStream } from "./_stream.ts";
+import { errorReport, quantiser, ValueCoder } from "./_values.ts";
 
 /** Registry name of the CSR encoder. */
 export const CSR = "csr";
@@ -38,12 +38,9 @@ export function encodeCsr(
   valueBits: number,
   path: "fast" | "general" = "fast",
 ): EncodedLayer {
-  const order = grainOrder(grains);
-  const scan = scanGrains(layer, mask, grains, order);
+  const { order, scan, raw, scale } = scanForEncoding(layer, mask, grains, valueBits);
   const flags = scan.flags;
   const values = layer.values;
-  const raw = rawBits(values);
-  const scale = valueBits === 32 ? 0 : Math.fround(scan.maxAbs / (2 ** (valueBits - 1) - 1));
   const rows = rowsOf(grains);
   const columns = grains.count / rows;
   const columnBits = bitLength(columns - 1);
@@ -53,8 +50,7 @@ export function encodeCsr(
   const payload = indexTotal + valueTotal;
   const padding = (8 - (payload % 8)) % 8;
   const length = HEADER_BYTES + (payload + padding) / 8;
-  const fast = path === "fast" && valueBits <= 16 && length * 8 <= MAX_FAST_BITS &&
-    (order.identity || (order.walk !== undefined && scan.keptIndex !== undefined));
+  const fast = path === "fast" && fastWritersFit(valueBits, length, order, scan.keptIndex);
   let bytes: Uint8Array;
   let quantization: QuantizationReport;
   if (fast) {
@@ -95,12 +91,7 @@ export function encodeCsr(
       scatterValues(values, raw, kept, order.walk!, offsets, buffer, scale, valueBits, errors);
     }
     bytes = buffer.slice(0, length);
-    quantization = {
-      bits: valueBits,
-      scale,
-      maxAbsError: errors[0],
-      rmsError: errors[2] > 0 ? Math.sqrt(errors[1] / errors[2]) : 0,
-    };
+    quantization = errorReport(valueBits, scale, errors[0], errors[1], errors[2]);
   } else {
     const coder = new ValueCoder(valueBits, scale);
     const sink = new BitSink(length, HEADER_BYTES);
@@ -114,46 +105,24 @@ export function encodeCsr(
         if (flags[g] !== 0) sink.putWide(c, columnBits);
       }
     }
-    const buffer = new Int32Array(grains.maxSize);
+    const putGrain = grainWordWriter(values, grains, order, coder, sink);
     for (let r = 0; r < rows; r++) {
-      for (let g = r; g < grains.count; g += rows) {
-        if (flags[g] === 0) continue;
-        const n = elementsOfGrain(grains, order, g, buffer);
-        for (let k = 0; k < n; k++) {
-          const e = buffer[k];
-          sink.putWide(coder.word(values[e], raw[e]), valueBits);
-        }
-      }
+      for (let g = r; g < grains.count; g += rows) if (flags[g] !== 0) putGrain(g);
     }
     bytes = sink.finish();
     quantization = coder.report();
   }
-  writeHeader(bytes, {
-    magic: magicOf(CSR_MAGIC),
+  return sealStream(bytes, grains, {
+    encoder: CSR,
+    magic: CSR_MAGIC,
+    layer: layer.name,
     valueBits,
     indexBits: columnBits,
     auxBits: pointerBits,
-    elements: grains.elements,
-    grains: grains.count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains: scan.keptGrains,
     count2: rows,
-  });
-  return {
-    encoder: CSR,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: valueTotal,
-      index: indexTotal,
-      filler: 0,
-      header: HEADER_BYTES * 8,
-      padding,
-      total: bytes.length * 8,
-    },
     keptGrains: scan.keptGrains,
     fillers: 0,
+    bits: { value: valueTotal, index: indexTotal, filler: 0, padding },
     quantization,
-  };
+  });
 }

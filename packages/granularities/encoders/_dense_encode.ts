@@ -5,10 +5,10 @@ import type {
   Mask,
   QuantizationReport,
 } from "@sparsegrain/core";
-import { grainOrder, scanGrains } from "./_grain_order.ts";
+import { scanForEncoding } from "./_grain_order.ts";
 import { forEachKeptChunk } from "./_kept_values.ts";
-import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
-import { quantiser, quantWord, rawBits, ValueCoder } from "./_values.ts";
+import { BitSink, HEADER_BYTES, sealStream } from "./_stream.ts";
+import { errorReport, quantiser, quantWord, ValueCoder } from "./_values.ts";
 
 /** Registry name of the dense encoder. */
 export const DENSE = "dense";
@@ -28,11 +28,8 @@ export function encodeDense(
   valueBits: number,
   path: "fast" | "general" = "fast",
 ): EncodedLayer {
-  const order = grainOrder(grains);
-  const scan = scanGrains(layer, mask, grains, order);
+  const { order, scan, raw, scale } = scanForEncoding(layer, mask, grains, valueBits);
   const values = layer.values;
-  const raw = rawBits(values);
-  const scale = valueBits === 32 ? 0 : Math.fround(scan.maxAbs / (2 ** (valueBits - 1) - 1));
   const n = grains.elements;
   const payload = n * valueBits; // a multiple of 8: no padding
   let bytes: Uint8Array;
@@ -55,12 +52,7 @@ export function encodeDense(
         }
       });
     }
-    quantization = {
-      bits: valueBits,
-      scale,
-      maxAbsError: errors[0],
-      rmsError: errors[2] > 0 ? Math.sqrt(errors[1] / errors[2]) : 0,
-    };
+    quantization = errorReport(valueBits, scale, errors[0], errors[1], errors[2]);
   } else {
     const coder = new ValueCoder(valueBits, scale);
     const sink = new BitSink(HEADER_BYTES + payload / 8, HEADER_BYTES);
@@ -70,32 +62,17 @@ export function encodeDense(
     bytes = sink.finish();
     quantization = coder.report();
   }
-  writeHeader(bytes, {
-    magic: magicOf(DENSE_MAGIC),
+  return sealStream(bytes, grains, {
+    encoder: DENSE,
+    magic: DENSE_MAGIC,
+    layer: layer.name,
     valueBits,
     indexBits: 0,
     auxBits: 0,
-    elements: n,
-    grains: grains.count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains: scan.keptGrains,
     count2: 0,
-  });
-  return {
-    encoder: DENSE,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: payload,
-      index: 0,
-      filler: 0,
-      header: HEADER_BYTES * 8,
-      padding: 0,
-      total: bytes.length * 8,
-    },
     keptGrains: scan.keptGrains,
     fillers: 0,
+    bits: { value: payload, index: 0, filler: 0, padding: 0 },
     quantization,
-  };
+  });
 }

@@ -3,6 +3,9 @@ import type { Grains, LayerWeights, Mask } from "@sparsegrain/core";
 import { CHUNK, compactKept, maskWords } from "./_compact.ts";
 import { blockWalk, scanBlocksInMemoryOrder } from "./_memory_order.ts";
 import type { BlockWalk } from "./_memory_order.ts";
+import type { BitSink } from "./_stream.ts";
+import { rawBits, scaleOf } from "./_values.ts";
+import type { ValueCoder } from "./_values.ts";
 
 export { CHUNK, compactKept, maskWords } from "./_compact.ts";
 export type { MaskWords } from "./_compact.ts";
@@ -171,6 +174,32 @@ export function scanGrains(
   return scan;
 }
 
+/** What every encoder learns before it writes: {@link scanGrains} and the value scale. */
+export interface EncodingScan {
+  readonly order: GrainOrder;
+  readonly scan: GrainScan;
+  /** The raw IEEE bits of the layer's values. */
+  readonly raw: Uint32Array;
+  /** Scale of the `valueBits`-bit codes (0 at 32 bits). */
+  readonly scale: number;
+}
+
+/**
+ * The first step of every encoder: the grain order of `grains`, one {@link scanGrains} pass
+ * (which validates the mask and the values) and the scale that fits the kept weights into
+ * `valueBits`-bit codes.
+ */
+export function scanForEncoding(
+  layer: LayerWeights,
+  mask: Mask,
+  grains: Grains,
+  valueBits: number,
+): EncodingScan {
+  const order = grainOrder(grains);
+  const scan = scanGrains(layer, mask, grains, order);
+  return { order, scan, raw: rawBits(layer.values), scale: scaleOf(scan.maxAbs, valueBits) };
+}
+
 /** The block-row scan, whose NaN-sticky largest |w| is its finiteness check. */
 function memoryScan(
   name: string,
@@ -313,4 +342,26 @@ export function elementsOfGrain(
   const rel = order.rel;
   for (let k = 0; k < rel.length; k++) buffer[k] = start + rel[k];
   return rel.length;
+}
+
+/**
+ * For the general (reference) writers: a function that puts the words of every element of a
+ * grain, in linearisation order, into `sink`, quantised by `coder`.
+ */
+export function grainWordWriter(
+  values: Float32Array,
+  grains: Grains,
+  order: GrainOrder,
+  coder: ValueCoder,
+  sink: BitSink,
+): (g: number) => void {
+  const raw = rawBits(values);
+  const buffer = new Int32Array(grains.maxSize);
+  return (g) => {
+    const n = elementsOfGrain(grains, order, g, buffer);
+    for (let k = 0; k < n; k++) {
+      const e = buffer[k];
+      sink.putWide(coder.word(values[e], raw[e]), coder.bits);
+    }
+  };
 }

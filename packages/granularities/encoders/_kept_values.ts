@@ -1,6 +1,7 @@
 import type { Mask } from "@sparsegrain/core";
 import { CHUNK, compactKept, maskWords } from "./_compact.ts";
 import type { MaskWords } from "./_compact.ts";
+import type { GrainOrder } from "./_grain_order.ts";
 import { quantWord } from "./_values.ts";
 import type { Quantiser } from "./_values.ts";
 
@@ -10,6 +11,21 @@ import type { Quantiser } from "./_values.ts";
 
 /** Bit offsets below this fit in Int32 arithmetic (streams of the fast writers stay below). */
 export const MAX_FAST_BITS = 2 ** 31 - 64;
+
+/**
+ * Whether the fast writers here and scatterValues (_memory_order.ts) can write a stream of
+ * `length` bytes with `valueBits`-bit values: values up to 16 bits, bit offsets in Int32 range,
+ * and element grains, or block grains whose kept grains were listed by the scan (`keptIndex`).
+ */
+export function fastWritersFit(
+  valueBits: number,
+  length: number,
+  order: GrainOrder,
+  keptIndex: Int32Array | undefined,
+): boolean {
+  return valueBits <= 16 && length * 8 <= MAX_FAST_BITS &&
+    (order.identity || (order.walk !== undefined && keptIndex !== undefined));
+}
 
 /**
  * ORs the low `bits` bits (at most 16) of `field` into `bytes` at bit `bit`, MSB-first; `bytes`

@@ -1,12 +1,12 @@
 import { blockGrains, expandGrainMask } from "@sparsegrain/core";
 import type { EncodedLayer, Grains, LayerWeights, Mask } from "@sparsegrain/core";
-import { CHUNK, compactKept, grainOrder, maskWords, scanGrains } from "./_grain_order.ts";
+import { CHUNK, compactKept, maskWords, scanForEncoding } from "./_grain_order.ts";
 import type { GrainOrder } from "./_grain_order.ts";
 import { MAX_FAST_BITS, orBits } from "./_kept_values.ts";
 import { scatterValues } from "./_memory_order.ts";
 import type { BlockWalk } from "./_memory_order.ts";
-import { BitSink, floatBits, HEADER_BYTES, magicOf, writeHeader } from "./_stream.ts";
-import { NEAR, quantiser, quantMagnitude, rawBits, ValueCoder } from "./_values.ts";
+import { BitSink, HEADER_BYTES, sealStream } from "./_stream.ts";
+import { errorReport, NEAR, quantiser, quantMagnitude, rawBits, ValueCoder } from "./_values.ts";
 import type { Quantiser } from "./_values.ts";
 
 /** Registry name of the relative-index encoder. */
@@ -40,14 +40,8 @@ export function encodeRelativeIndex(
   path: RelativeIndexPath = "fast",
 ): EncodedLayer {
   if (!warm) warmUp();
-  const order = grainOrder(grains);
-  const { flags, keptGrains, keptElements, maxAbs, keptIndex } = scanGrains(
-    layer,
-    mask,
-    grains,
-    order,
-  );
-  const scale = valueBits === 32 ? 0 : Math.fround(maxAbs / (2 ** (valueBits - 1) - 1));
+  const { order, scan, scale } = scanForEncoding(layer, mask, grains, valueBits);
+  const { flags, keptGrains, keptElements, keptIndex } = scan;
   // The writers count fillers as they go, into a buffer sized for the most fillers possible
   // (every 2^indexBits pruned grains), then trim: one pass fewer than sizing exactly first.
   const mostFillers = Math.floor((grains.count - keptGrains) / 2 ** indexBits);
@@ -80,35 +74,19 @@ export function encodeRelativeIndex(
   if (written.bytes.length !== HEADER_BYTES + (payload + padding) / 8) {
     throw new Error(`Internal encoder fault: ${written.bytes.length} bytes for ${payload} bits`);
   }
-  const { bytes, quantization } = written;
-  writeHeader(bytes, {
-    magic: magicOf(RELATIVE_INDEX_MAGIC),
+  return sealStream(written.bytes, grains, {
+    encoder: RELATIVE_INDEX,
+    magic: RELATIVE_INDEX_MAGIC,
+    layer: layer.name,
     valueBits,
     indexBits,
     auxBits: 0,
-    elements: grains.elements,
-    grains: grains.count,
-    maxGrainSize: grains.maxSize,
-    scaleBits: floatBits(quantization.scale),
-    keptGrains,
     count2: fillers,
-  });
-  return {
-    encoder: RELATIVE_INDEX,
-    layer: layer.name,
-    bytes,
-    bits: {
-      value: valueTotal,
-      index: indexTotal,
-      filler: fillerTotal,
-      header: HEADER_BYTES * 8,
-      padding,
-      total: bytes.length * 8,
-    },
     keptGrains,
     fillers,
-    quantization,
-  };
+    bits: { value: valueTotal, index: indexTotal, filler: fillerTotal, padding },
+    quantization: written.quantization,
+  });
 }
 
 interface Written {
@@ -184,10 +162,8 @@ function writeElementsFast(
   indexBits: number,
 ): Written {
   const bytes = new Uint8Array(capacity + 3); // 3 bytes of slack for the branch-free stores
-  const state = new Int32Array(STATE_SIZE);
+  const state = startState();
   const errors = new Float64Array(2); // largest error, sum of squared errors
-  state[POS] = HEADER_BYTES;
-  state[PREVIOUS] = -1;
   const raw = rawBits(values);
   const q = scale > 0 ? quantiser(scale, valueBits) : undefined;
   if (keptIndex !== undefined) {
@@ -205,12 +181,8 @@ function writeElementsFast(
       writeElementChunk(values, raw, index, k, bytes, state, errors, q, valueBits, indexBits);
     }
   }
-  return {
-    bytes: flush(bytes, state[POS], state[ACC], state[NB]),
-    fillers: state[FILLERS],
-    fillerElements: state[FILLERS],
-    quantization: report(valueBits, scale, errors[0], errors[1], state[COUNT]),
-  };
+  state[FILLER_ELEMENTS] = state[FILLERS]; // a filler of element grains stands on one element
+  return finishChunks(bytes, state, errors, scale, valueBits);
 }
 
 /** Stands for the dequantisation table when nothing is quantised (scale 0). */
@@ -225,6 +197,33 @@ const FILLERS = 4;
 const COUNT = 5;
 const FILLER_ELEMENTS = 6;
 const STATE_SIZE = 7;
+
+/** The state of a chunk writer before its first chunk: at the first byte after the header. */
+function startState(): Int32Array {
+  const state = new Int32Array(STATE_SIZE);
+  state[POS] = HEADER_BYTES;
+  state[PREVIOUS] = -1;
+  return state;
+}
+
+/**
+ * What a chunk writer wrote, from its `state` and `errors` (largest error, sum of squared
+ * errors) after the last chunk: the stream with its pending bits flushed, and its counts.
+ */
+function finishChunks(
+  bytes: Uint8Array,
+  state: Int32Array,
+  errors: Float64Array,
+  scale: number,
+  valueBits: number,
+): Written {
+  return {
+    bytes: flush(bytes, state[POS], state[ACC], state[NB]),
+    fillers: state[FILLERS],
+    fillerElements: state[FILLER_ELEMENTS],
+    quantization: errorReport(valueBits, scale, errors[0], errors[1], state[COUNT]),
+  };
+}
 
 /**
  * Writes the entries of the kept elements `index[0..k)`. Bytes are flushed without branches:
@@ -345,10 +344,8 @@ function writeBlocksFast(
   indexBits: number,
 ): Written {
   const bytes = new Uint8Array(capacity + 2); // 2 bytes of slack for the branch-free stores
-  const state = new Int32Array(STATE_SIZE);
+  const state = startState();
   const errors = new Float64Array(2);
-  state[POS] = HEADER_BYTES;
-  state[PREVIOUS] = -1;
   const raw = rawBits(values);
   const index = new Int32Array(CHUNK);
   const buffer = new Int32Array(grains.maxSize);
@@ -371,12 +368,7 @@ function writeBlocksFast(
       indexBits,
     );
   }
-  return {
-    bytes: flush(bytes, state[POS], state[ACC], state[NB]),
-    fillers: state[FILLERS],
-    fillerElements: state[FILLER_ELEMENTS],
-    quantization: report(valueBits, scale, errors[0], errors[1], state[COUNT]),
-  };
+  return finishChunks(bytes, state, errors, scale, valueBits);
 }
 
 /** Writes the entries of the kept grains `index[0..k)`, with branch-free byte flushes. */
@@ -521,7 +513,7 @@ function writeBlocksInMemoryOrder(
     bytes: length === bytes.length ? bytes : bytes.slice(0, length),
     fillers: heads.fillers,
     fillerElements: heads.fillerElements,
-    quantization: report(valueBits, scale, errors[0], errors[1], errors[2]),
+    quantization: errorReport(valueBits, scale, errors[0], errors[1], errors[2]),
   };
 }
 
@@ -579,16 +571,6 @@ function flush(bytes: Uint8Array, pos: number, acc: number, nb: number): Uint8Ar
   }
   if (nb > 0) bytes[pos++] = acc << (8 - nb);
   return pos === bytes.length ? bytes : bytes.slice(0, pos);
-}
-
-function report(
-  bits: number,
-  scale: number,
-  maxAbsError: number,
-  sumSq: number,
-  count: number,
-): EncodedLayer["quantization"] {
-  return { bits, scale, maxAbsError, rmsError: count > 0 ? Math.sqrt(sumSq / count) : 0 };
 }
 
 let warm = false;

@@ -1,5 +1,5 @@
 import { BitstreamError } from "@sparsegrain/core";
-import type { BitReader } from "@sparsegrain/core";
+import type { BitReader, EncodedLayer, QuantizationReport } from "@sparsegrain/core";
 import type { Grains } from "@sparsegrain/core";
 
 /** Bytes of the header every built-in encoder writes (see README.md, "Storage formats"). */
@@ -117,6 +117,55 @@ export function writeHeader(bytes: Uint8Array, header: Omit<Header, "streamBytes
   view.setUint32(28, header.keptGrains);
   view.setUint32(32, header.count2);
   view.setUint32(36, streamChecksum(bytes));
+}
+
+/** What {@link sealStream} needs to know of a written stream besides its bytes and grains. */
+export interface StreamSummary {
+  /** Registry name of the encoder. */
+  readonly encoder: string;
+  /** Four ASCII characters naming the format. */
+  readonly magic: string;
+  /** Name of the encoded layer. */
+  readonly layer: string;
+  readonly valueBits: number;
+  readonly indexBits: number;
+  readonly auxBits: number;
+  readonly count2: number;
+  readonly keptGrains: number;
+  readonly fillers: number;
+  /** Payload bits of values, indices and fillers, and the zero padding of the last byte. */
+  readonly bits: { value: number; index: number; filler: number; padding: number };
+  readonly quantization: QuantizationReport;
+}
+
+/**
+ * Writes the header of a stream whose payload is written (its element and grain counts from
+ * `grains`, its scale from the quantisation report) and returns it as an {@link EncodedLayer}
+ * with the size of every part in bits.
+ */
+export function sealStream(bytes: Uint8Array, grains: Grains, s: StreamSummary): EncodedLayer {
+  writeHeader(bytes, {
+    magic: magicOf(s.magic),
+    valueBits: s.valueBits,
+    indexBits: s.indexBits,
+    auxBits: s.auxBits,
+    elements: grains.elements,
+    grains: grains.count,
+    maxGrainSize: grains.maxSize,
+    scaleBits: floatBits(s.quantization.scale),
+    keptGrains: s.keptGrains,
+    count2: s.count2,
+  });
+  const { value, index, filler, padding } = s.bits;
+  return {
+    encoder: s.encoder,
+    layer: s.layer,
+    bytes,
+    bits: { value, index, filler, header: HEADER_BYTES * 8, padding, total: bytes.length * 8 },
+    keptGrains: s.keptGrains,
+    fillers: s.fillers,
+    quantization: s.quantization,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { BitstreamError } from "@sparsegrain/core";
-import type { EncodedLayer, Encoder, Grains } from "@sparsegrain/core";
+import { BitstreamError, quantizeLinear } from "@sparsegrain/core";
+import type { EncodedLayer, Encoder, Grains, LayerWeights, Mask } from "@sparsegrain/core";
 
 /**
  * Checks (tests only) that every single-byte change, every truncation and an appended byte make
@@ -34,6 +34,31 @@ export function assertRejectsCorruption(
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   assert.throws(() => encoder.decode(longer, grains), BitstreamError);
+}
+
+/** What {@link assertDecodesToQuantised} compares a decoded stream with. */
+export interface QuantisedLayer {
+  readonly layer: LayerWeights;
+  readonly mask: Mask;
+  readonly grains: Grains;
+  /** @default {8} */
+  readonly valueBits?: number;
+}
+
+/**
+ * Asserts (tests only) that `encoded` decodes with `encoder` to exactly the weights core's
+ * `quantizeLinear` gives the kept values of `q.layer` (bit for bit, so `-0` counts).
+ */
+export function assertDecodesToQuantised(
+  encoder: Encoder,
+  encoded: EncodedLayer,
+  q: QuantisedLayer,
+): void {
+  const expected = quantizeLinear(q.layer.values, q.mask, q.valueBits ?? 8).values;
+  assert.ok(
+    sameBits(encoder.decode(encoded.bytes, q.grains), expected),
+    `${encoder.name} does not decode ${q.layer.name} to its quantised weights`,
+  );
 }
 
 /** True when two Float32Arrays hold the same bits (so -0 differs from 0). */

@@ -39,7 +39,7 @@ export class ValueCoder {
   /** Builds a coder whose scale comes from the kept weights of `values` under `mask`. */
   static fit(values: Float32Array, mask: Mask, bits: number): ValueCoder {
     if (bits === 32) return new ValueCoder(32, 0);
-    return new ValueCoder(bits, Math.fround(maxKeptAbs(values, mask) / (2 ** (bits - 1) - 1)));
+    return new ValueCoder(bits, scaleOf(maxKeptAbs(values, mask), bits));
   }
 
   /** The word stored for kept weight `v`, whose raw float32 bits are `raw`. */
@@ -59,13 +59,31 @@ export class ValueCoder {
 
   /** The error report of the words produced so far. */
   report(): QuantizationReport {
-    return {
-      bits: this.bits,
-      scale: this.scale,
-      maxAbsError: this.stats[0],
-      rmsError: this.stats[2] > 0 ? Math.sqrt(this.stats[1] / this.stats[2]) : 0,
-    };
+    return errorReport(this.bits, this.scale, this.stats[0], this.stats[1], this.stats[2]);
   }
+}
+
+/**
+ * The scale of symmetric `bits`-bit codes for kept weights up to `maxAbs` in magnitude, as
+ * core's `quantizeLinear` computes it (`max|w| / (2^(bits-1) - 1)` rounded to float32); 0 at 32
+ * bits, where the raw float32 bits are stored.
+ */
+export function scaleOf(maxAbs: number, bits: number): number {
+  return bits === 32 ? 0 : Math.fround(maxAbs / (2 ** (bits - 1) - 1));
+}
+
+/**
+ * The error report of `count` quantised values whose largest error is `maxAbsError` and whose
+ * squared errors add up to `sumSq` (an RMS error of 0 when nothing was quantised).
+ */
+export function errorReport(
+  bits: number,
+  scale: number,
+  maxAbsError: number,
+  sumSq: number,
+  count: number,
+): QuantizationReport {
+  return { bits, scale, maxAbsError, rmsError: count > 0 ? Math.sqrt(sumSq / count) : 0 };
 }
 
 /** The largest `|w|` over the kept elements. */

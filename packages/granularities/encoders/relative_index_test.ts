@@ -5,7 +5,6 @@ import {
   ConfigError,
   expandGrainMask,
   LayerError,
-  quantizeLinear,
 } from "@sparsegrain/core";
 import type { Grains, LayerWeights } from "@sparsegrain/core";
 import { assertEncoderConforms } from "@sparsegrain/core/testing";
@@ -17,7 +16,11 @@ import { vectorGranularity } from "../vector.ts";
 import { testLayer } from "../_test_layers.ts";
 import { encodeRelativeIndex } from "./_relative_index_encode.ts";
 import { HEADER_BYTES, streamChecksum } from "./_stream.ts";
-import { assertRejectsCorruption, payloadPerKept, sameBits } from "./_test_streams.ts";
+import {
+  assertDecodesToQuantised,
+  assertRejectsCorruption,
+  payloadPerKept,
+} from "./_test_streams.ts";
 import { relativeIndexEncoder } from "./relative_index.ts";
 
 const encoder = relativeIndexEncoder();
@@ -113,12 +116,7 @@ Deno.test("fillers: a gap of g pruned grains costs floor(g / 16) fillers with 4-
       assert.equal(encoded.keptGrains, kept.length);
       assert.equal(encoded.bits.filler, fillers * 12);
       assert.equal(encoded.bits.value + encoded.bits.index + encoded.bits.filler, payload);
-      assert.ok(
-        sameBits(
-          encoder.decode(encoded.bytes, grains),
-          quantizeLinear(layer.values, mask, 8).values,
-        ),
-      );
+      assertDecodesToQuantised(encoder, encoded, { layer, mask, grains });
     });
   }
 });
@@ -130,9 +128,7 @@ Deno.test("fillers with 2-bit indices, and on blocks of unequal size", () => {
   assert.equal(encoded.fillers, 2);
   assert.equal(encoded.bits.index, 3 * 2);
   assert.equal(encoded.bits.filler, 2 * (2 + 8));
-  assert.ok(
-    sameBits(narrow.decode(encoded.bytes, grains), quantizeLinear(layer.values, mask, 8).values),
-  );
+  assertDecodesToQuantised(narrow, encoded, { layer, mask, grains });
 
   // [3, 5] in 2x2 blocks: grains 0..5 of sizes 4, 4, 2, 2, 2, 1. 1-bit index (max gap 1):
   // keeping grains 0 and 5 leaves a gap of 4 = fillers standing on grains 2 and 4 (2 weights each)
@@ -150,9 +146,7 @@ Deno.test("fillers with 2-bit indices, and on blocks of unequal size", () => {
   assert.equal(e2.bits.value, (4 + 1) * 8);
   assert.equal(e2.bits.index, 2);
   assert.equal(e2.bits.filler, 2 * (1 + 2 * 8));
-  assert.ok(
-    sameBits(one.decode(e2.bytes, blocks), quantizeLinear(small.values, blockMask, 8).values),
-  );
+  assertDecodesToQuantised(one, e2, { layer: small, mask: blockMask, grains: blocks });
 });
 
 Deno.test("the fast writer and the reference writer give identical bytes", () => {
