@@ -1,16 +1,19 @@
-import { PluginNotFoundError } from "@sparsegrain/core";
 import type { Encoder } from "@sparsegrain/core";
+import { builtinCreator } from "./_builtins.ts";
 import { bitmaskEncoder } from "./encoders/bitmask.ts";
-import type { BitmaskEncoderOptions } from "./encoders/bitmask.ts";
 import { csrEncoder } from "./encoders/csr.ts";
-import type { CsrEncoderOptions } from "./encoders/csr.ts";
 import { denseEncoder } from "./encoders/dense.ts";
-import type { DenseEncoderOptions } from "./encoders/dense.ts";
 import { relativeIndexEncoder } from "./encoders/relative_index.ts";
-import type { RelativeIndexEncoderOptions } from "./encoders/relative_index.ts";
+
+const ENCODERS = builtinCreator<Encoder>("encoder", {
+  dense: denseEncoder,
+  "relative-index": relativeIndexEncoder,
+  bitmask: bitmaskEncoder,
+  csr: csrEncoder,
+});
 
 /** Registry names of the built-in storage encoders. */
-export const ENCODER_NAMES: readonly string[] = ["dense", "relative-index", "bitmask", "csr"];
+export const ENCODER_NAMES: readonly string[] = ENCODERS.names;
 
 /**
  * Builds a built-in encoder from its registry name and options (`valueBits`, and `indexBits`
@@ -31,16 +34,5 @@ export function createEncoder(
   name: string,
   options?: Readonly<Record<string, unknown>>,
 ): Encoder {
-  switch (name) {
-    case "dense":
-      return denseEncoder(options as DenseEncoderOptions);
-    case "relative-index":
-      return relativeIndexEncoder(options as RelativeIndexEncoderOptions);
-    case "bitmask":
-      return bitmaskEncoder(options as BitmaskEncoderOptions);
-    case "csr":
-      return csrEncoder(options as CsrEncoderOptions);
-    default:
-      throw new PluginNotFoundError("encoder", name, ENCODER_NAMES);
-  }
+  return ENCODERS.create(name, options);
 }

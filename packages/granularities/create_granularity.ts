@@ -1,27 +1,25 @@
-import { PluginNotFoundError } from "@sparsegrain/core";
 import type { Granularity } from "@sparsegrain/core";
+import { builtinCreator } from "./_builtins.ts";
 import { blockGranularity } from "./block.ts";
-import type { BlockGranularityOptions } from "./block.ts";
 import { channelGranularity } from "./channel.ts";
 import { elementGranularity } from "./element.ts";
 import { filterGranularity } from "./filter.ts";
 import { kernelGranularity } from "./kernel.ts";
 import { nmGranularity } from "./nm.ts";
-import type { NmGranularityOptions } from "./nm.ts";
-import type { LayerPolicyOptions } from "./policy.ts";
 import { vectorGranularity } from "./vector.ts";
-import type { VectorGranularityOptions } from "./vector.ts";
+
+const GRANULARITIES = builtinCreator<Granularity>("granularity", {
+  "0d": elementGranularity,
+  "1d": vectorGranularity,
+  "2d": kernelGranularity,
+  "3d": filterGranularity,
+  channel: channelGranularity,
+  nm: nmGranularity,
+  block: blockGranularity,
+});
 
 /** Registry names of the built-in granularities, in report order. */
-export const GRANULARITY_NAMES: readonly string[] = [
-  "0d",
-  "1d",
-  "2d",
-  "3d",
-  "channel",
-  "nm",
-  "block",
-];
+export const GRANULARITY_NAMES: readonly string[] = GRANULARITIES.names;
 
 /**
  * Builds a built-in granularity from its registry name and options, as a config loader does.
@@ -42,22 +40,5 @@ export function createGranularity(
   name: string,
   options?: Readonly<Record<string, unknown>>,
 ): Granularity {
-  switch (name) {
-    case "0d":
-      return elementGranularity(options as LayerPolicyOptions);
-    case "1d":
-      return vectorGranularity(options as VectorGranularityOptions);
-    case "2d":
-      return kernelGranularity(options as LayerPolicyOptions);
-    case "3d":
-      return filterGranularity(options as LayerPolicyOptions);
-    case "channel":
-      return channelGranularity(options as LayerPolicyOptions);
-    case "nm":
-      return nmGranularity(options as NmGranularityOptions);
-    case "block":
-      return blockGranularity(options as BlockGranularityOptions);
-    default:
-      throw new PluginNotFoundError("granularity", name, GRANULARITY_NAMES);
-  }
+  return GRANULARITIES.create(name, options);
 }

@@ -1,23 +1,36 @@
-import { PluginNotFoundError } from "@sparsegrain/core";
 import type { SaliencyMetric } from "@sparsegrain/core";
+import { builtinCreator } from "./_builtins.ts";
+import type { BuiltinFactory, RawOptions } from "./_builtins.ts";
 import { checkOptionKeys } from "./_options.ts";
 import { l1Saliency } from "./saliency/l1.ts";
 import { l2Saliency } from "./saliency/l2.ts";
 import { maxAbsSaliency } from "./saliency/max_abs.ts";
 import { meanAbsSaliency } from "./saliency/mean_abs.ts";
 import { randomSaliency } from "./saliency/random.ts";
-import type { RandomSaliencyOptions } from "./saliency/random.ts";
 import { taylorSaliency } from "./saliency/taylor.ts";
 
+/** The factory of a metric that takes no options: any option throws `ConfigError`. */
+function withoutOptions(
+  name: string,
+  metric: () => SaliencyMetric,
+): BuiltinFactory<SaliencyMetric> {
+  return (options?: RawOptions) => {
+    checkOptionKeys(name, options, []);
+    return metric();
+  };
+}
+
+const METRICS = builtinCreator<SaliencyMetric>("saliency metric", {
+  l1: withoutOptions("l1", l1Saliency),
+  l2: withoutOptions("l2", l2Saliency),
+  "mean-abs": withoutOptions("mean-abs", meanAbsSaliency),
+  "max-abs": withoutOptions("max-abs", maxAbsSaliency),
+  taylor: withoutOptions("taylor", taylorSaliency),
+  random: randomSaliency,
+});
+
 /** Registry names of the built-in saliency metrics. */
-export const SALIENCY_NAMES: readonly string[] = [
-  "l1",
-  "l2",
-  "mean-abs",
-  "max-abs",
-  "taylor",
-  "random",
-];
+export const SALIENCY_NAMES: readonly string[] = METRICS.names;
 
 /**
  * Builds a built-in saliency metric from its registry name and options. Only `"random"` takes
@@ -37,23 +50,5 @@ export function createSaliency(
   name: string,
   options?: Readonly<Record<string, unknown>>,
 ): SaliencyMetric {
-  switch (name) {
-    case "random":
-      return randomSaliency(options as RandomSaliencyOptions);
-    case "l1":
-    case "l2":
-    case "mean-abs":
-    case "max-abs":
-    case "taylor":
-      checkOptionKeys(name, options, []);
-      return {
-        l1: l1Saliency,
-        l2: l2Saliency,
-        "mean-abs": meanAbsSaliency,
-        "max-abs": maxAbsSaliency,
-        taylor: taylorSaliency,
-      }[name]();
-    default:
-      throw new PluginNotFoundError("saliency metric", name, SALIENCY_NAMES);
-  }
+  return METRICS.create(name, options);
 }
