@@ -20,7 +20,7 @@ import type { ModelChoice } from "./study/points.ts";
 import type { LayerShape } from "./study/weight_free.ts";
 import { accuracyRunner } from "./study/accuracy.ts";
 import { openSavedModel } from "./study/saved_model.ts";
-import { workerWeightFree } from "./study/parallel.ts";
+import { workerPool } from "./study/pool.ts";
 
 let backend: Promise<void> | undefined;
 
@@ -110,6 +110,6 @@ export function builtinDeps(): CliDeps {
     facts: zooFacts,
     openModel: openSavedModel,
     accuracy: accuracyRunner(),
-    background: workerWeightFree,
+    pool: workerPool,
   };
 }

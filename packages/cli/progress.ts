@@ -8,8 +8,16 @@ import type { CliIO } from "./io.ts";
 
 /** Receives sweep progress. */
 export interface Progress {
-  /** Starts counting `total` points of which `done` are already finished. */
-  start(total: number, done: number, kinds: Readonly<Record<string, number>>): void;
+  /**
+   * Starts counting `total` points of which `done` are already finished, run by `workers`
+   * threads at once (default 1; the ETA divides by it).
+   */
+  start(
+    total: number,
+    done: number,
+    kinds: Readonly<Record<string, number>>,
+    workers?: number,
+  ): void;
   /** A point begins. */
   point(id: string, kind: string): void;
   /** The current point finished after `ms` milliseconds. */
@@ -38,6 +46,7 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
   const live = io.errIsTerminal && !quiet;
   let total = 0;
   let finished = 0;
+  let threads = 1;
   let current = "";
   let detailText = "";
   const remaining: Record<string, number> = {};
@@ -52,7 +61,7 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
       if (!s || s.n === 0) return "?";
       ms += (s.ms / s.n) * left;
     }
-    return formatDuration(ms);
+    return formatDuration(ms / threads);
   };
 
   const clear = () => {
@@ -78,13 +87,14 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
   };
 
   return {
-    start(t, done, kinds) {
+    start(t, done, kinds, workers = 1) {
       total = t;
+      threads = Math.max(1, workers);
       finished = done;
       Object.assign(remaining, kinds);
       if (quiet) return;
       if (done > 0) line(`Resuming: ${done} of ${t} points already done`);
-      else if (!live) line(`Running ${t} points`);
+      else if (!live) line(`Running ${t} points${threads > 1 ? ` on ${threads} workers` : ""}`);
       draw();
     },
     point(id) {

@@ -26,6 +26,7 @@ function deps(overrides: Partial<CliDeps> = {}): CliDeps {
     accuracy: {
       unavailable: () => Promise.resolve("skipped"),
       preflight: () => [],
+      prepare: () => Promise.resolve(),
       runChain: () => Promise.resolve(),
     },
     ...overrides,
@@ -60,6 +61,11 @@ Deno.test("runCli() exits 2 with one line naming an unknown flag or command", as
     [["summary"], /^error: Missing argument MODEL for "summary"/],
     [["summary", "a", "b"], /^error: Unexpected argument "b" for "summary"/],
     [["sweep", "--shard", "2/2"], /^error: Bad --shard "2\/2": K must be in \[0, N\)/],
+    [
+      ["sweep", "--workers", "0"],
+      /^error: Bad --workers "0": expected a whole number from 1 to 64, e.g. --workers 2\n$/,
+    ],
+    [["sweep", "--workers", "2.5"], /^error: Bad --workers "2\.5": expected a whole number/],
     [["sweep", "--config"], /^error: Flag "--config" of "sweep" needs a value/],
     [
       ["cost", "tiny", "--granularity", "9d", "--density", "0.5"],

@@ -5,7 +5,7 @@ import { cli, countLines, exists, FIXTURES, spawnCli, stableResults } from "./_c
 const CONFIG = join(FIXTURES, "resume.yaml");
 const POINTS = 2 + 2 * 3; // weight-free lenet5 at 2 granularities, then two chains of 3 densities
 
-Deno.test("a killed sweep resumes to the same results, and two merged shards equal one run", async (t) => {
+Deno.test("a killed sweep resumes to the same results; merged shards and one worker equal one run", async (t) => {
   const root = await Deno.makeTempDir();
   const env = { SPARSEGRAIN_CACHE: join(root, "cache") };
   const sweep = (out: string, ...extra: string[]) =>
@@ -65,6 +65,12 @@ Deno.test("a killed sweep resumes to the same results, and two merged shards equ
       assert.equal(JSON.parse(merged.stdout).missing, 0);
       assert.deepEqual(await stableResults(join(root, "merged")), expected);
       assert.ok(await exists(join(root, "merged/report.html")));
+    });
+
+    await t.step("one worker (--workers 1, no threads) equals the default pool", async () => {
+      const one = await sweep("one", "--workers", "1");
+      assert.equal(one.code, 0, one.stderr);
+      assert.deepEqual(await stableResults(join(root, "one")), expected);
     });
 
     await t.step("--resume of a finished study runs nothing and keeps its results", async () => {

@@ -3,7 +3,7 @@ import type { CommandSpec, ParsedFlags } from "../_flags.ts";
 import type { Catalog } from "../config/catalog.ts";
 import type { CliIO } from "../io.ts";
 import type { AccuracyRunner } from "../study/sweep.ts";
-import type { BackgroundWeightFree } from "../study/parallel.ts";
+import type { UnitPool } from "../study/pool.ts";
 import type { ModelChoice } from "../study/points.ts";
 import type { LayerShape } from "../study/weight_free.ts";
 
@@ -41,8 +41,8 @@ export interface CliDeps {
   openModel(dir: string): Promise<SavedModel>;
   /** The accuracy half. */
   accuracy: AccuracyRunner;
-  /** Runs the weight-free half beside the accuracy half (a worker); sequential when absent. */
-  background?: BackgroundWeightFree;
+  /** A pool of `size` workers that runs a sweep's tasks in parallel; sequential when absent. */
+  pool?: (size: number) => UnitPool;
 }
 
 /** A sub-command. */

@@ -1,8 +1,10 @@
+import { UserError } from "@sparsegrain/core";
 import { boolFlag, stringFlag } from "../_flags.ts";
 import { loadStudy } from "../config/load.ts";
 import { createProgress, formatDuration } from "../progress.ts";
 import { parseShard } from "../results/shard.ts";
 import { checkOutDir } from "../results/store.ts";
+import { defaultWorkers } from "../study/pool.ts";
 import { runSweep } from "../study/sweep.ts";
 import type { Command } from "./_command.ts";
 
@@ -42,6 +44,11 @@ export const sweepCommand: Command = {
         value: "DIR",
         description: "Fashion-MNIST folder (overrides accuracy.dataset.dir and $SPARSEGRAIN_DATA)",
       },
+      workers: {
+        type: "string",
+        value: "N",
+        description: "Tasks run at once, each on its own thread (default: one per core)",
+      },
       quiet: { type: "boolean", short: "q", description: "No progress on stderr" },
       json: { type: "boolean", description: "Print a JSON summary on stdout" },
     },
@@ -56,6 +63,7 @@ export const sweepCommand: Command = {
     const file = stringFlag(flags, "config") ?? DEFAULT_CONFIG;
     const shardText = stringFlag(flags, "shard");
     const shard = shardText === undefined ? undefined : parseShard(shardText);
+    const workers = parseWorkers(stringFlag(flags, "workers"));
     const outFlag = stringFlag(flags, "out");
     if (outFlag !== undefined) await checkOutDir(outFlag);
     await deps.ready();
@@ -72,7 +80,7 @@ export const sweepCommand: Command = {
       (m) => deps.shapes(m),
       deps.accuracy,
       progress,
-      deps.background,
+      workers > 1 && deps.pool ? deps.pool(workers) : undefined,
     );
     if (boolFlag(flags, "json")) io.writeOut(JSON.stringify(summary, null, 2) + "\n");
     else if (!quiet) {
@@ -85,3 +93,15 @@ export const sweepCommand: Command = {
     return 0;
   },
 };
+
+/** `--workers N`: a whole number from 1 to 64; absent, one per core. */
+export function parseWorkers(text: string | undefined): number {
+  if (text === undefined) return defaultWorkers();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 64) {
+    throw new UserError(
+      `Bad --workers "${text}": expected a whole number from 1 to 64, e.g. --workers 2`,
+    );
+  }
+  return n;
+}

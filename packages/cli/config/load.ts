@@ -162,7 +162,7 @@ export function applyQuick(config: SweepConfig): SweepConfig {
     models: config.weightFree.models.filter((m) => keep.has(typeof m === "string" ? m : m.name)),
     densities: q.weightFreeDensities,
   };
-  return { ...config, accuracy, weightFree };
+  return { ...config, seeds: q.seeds ?? config.seeds, accuracy, weightFree };
 }
 
 /** SHA-256 (hex, 16 characters) of the parts of a config that change results. */

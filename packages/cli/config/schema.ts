@@ -168,6 +168,9 @@ const accuracy = z.strictObject({
   activationSamples: positiveInt.default(1000).meta({
     description: "Test images used to measure activation densities",
   }),
+  exclude: z.array(z.string().min(1)).default([]).meta({
+    description: "Layer-name patterns (* and ?) left dense in this half, besides exclude",
+  }),
 });
 
 const weightFreeModel = z.strictObject({
@@ -196,6 +199,10 @@ const weightFree = z.strictObject({
     description: "Uniform densities evaluated for every model",
   }),
   activationDensity: activation.default(0.5),
+  seeds: z.array(allowed(z.int().min(0).max(2 ** 31 - 1), "a whole number in [0, 2^31-1]"))
+    .min(1).optional().meta({
+      description: "Seeds of this half's He-init weights (default: the study's seeds)",
+    }),
 });
 
 const quick = z.strictObject({
@@ -216,6 +223,8 @@ const quick = z.strictObject({
   weightFreeDensities: z.array(density("A uniform density")).default([0.3]).meta({
     description: "Weight-free uniform densities with --quick",
   }),
+  seeds: z.array(allowed(z.int().min(0).max(2 ** 31 - 1), "a whole number in [0, 2^31-1]"))
+    .min(1).optional().meta({ description: "Seeds with --quick (default: the study's seeds)" }),
 });
 
 const report = z.strictObject({

@@ -271,6 +271,13 @@ export function accuracyRunner(): AccuracyRunner {
       return problems;
     },
 
+    async prepare(study, model, seed, progress) {
+      await setupWasmBackend();
+      const d = await loadData(study.config.accuracy!, seed);
+      const { model: trained } = await baseline(study, model, seed, d, progress);
+      trained.dispose();
+    },
+
     async runChain(study, chain, context) {
       await setupWasmBackend();
       const config = study.config.accuracy!;
@@ -331,7 +338,7 @@ export function accuracyRunner(): AccuracyRunner {
                   saliency: study.saliency.plugin,
                   density: target,
                   scope: study.config.scope,
-                  exclude: study.config.exclude,
+                  exclude: [...study.config.exclude, ...config.exclude],
                   previous: masks,
                 }),
             );

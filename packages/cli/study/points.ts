@@ -87,7 +87,7 @@ export function studyUnits(study: Study): WorkUnit[] {
       const activation = ("activationDensity" in m ? m.activationDensity : undefined) ??
         wf.activationDensity;
       const densities: Array<number | string> = [...wf.densities, ...m.densityMaps];
-      for (const seed of config.seeds) {
+      for (const seed of wf.seeds ?? config.seeds) {
         for (const density of densities) {
           for (const granularity of study.granularities) {
             const densityLabel = typeof density === "number" ? densityText(density) : density;

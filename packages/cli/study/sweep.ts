@@ -22,7 +22,8 @@ import {
 import { RESULTS_SCHEMA } from "../results/schema.ts";
 import { writeReports } from "../report/write.ts";
 import type { AccuracyPoint, WeightFreePoint, WorkUnit } from "./points.ts";
-import type { BackgroundWeightFree } from "./parallel.ts";
+import type { UnitPool } from "./pool.ts";
+import { poolTasks } from "./pool_tasks.ts";
 import { studyUnits } from "./points.ts";
 import {
   heInitLayers,
@@ -39,6 +40,13 @@ export interface AccuracyRunner {
   unavailable(study: Study): Promise<string | undefined>;
   /** Checks the models before any work; returns problems as messages. */
   preflight(study: Study, points: readonly AccuracyPoint[]): string[];
+  /** Trains the dense baseline of a model and seed (or finds it in the cache). */
+  prepare(
+    study: Study,
+    model: AccuracyPoint["model"],
+    seed: number,
+    progress: Progress,
+  ): Promise<void>;
   /**
    * Runs one chain; `done` holds finished point ids (their checkpoints are in `out`), `emit`
    * appends a finished point.
@@ -90,7 +98,7 @@ export async function runSweep(
   shapes: ModelShapes,
   accuracy: AccuracyRunner,
   progress: Progress,
-  background?: BackgroundWeightFree,
+  pool?: UnitPool,
 ): Promise<SweepSummary> {
   const started = performance.now();
   const units = studyUnits(study);
@@ -161,11 +169,12 @@ export async function runSweep(
   for (const p of todo) kinds[p.half] = (kinds[p.half] ?? 0) + 1;
   const shardPoints = mine.flatMap((u) => u.points);
   const runnableDone = runnable.flatMap((u) => u.points).filter((p) => plan.done.has(p.id)).length;
-  progress.start(runnableDone + todo.length, runnableDone, kinds);
+  const parallel = pool && pool.size > 1 ? pool : undefined;
+  progress.start(runnableDone + todo.length, runnableDone, kinds, parallel?.size ?? 1);
 
   let ran = 0;
   let writes = Promise.resolve();
-  // One writer: lines from the worker and from the main thread are appended one at a time.
+  // One writer: lines are appended one at a time, in the order they arrive.
   const emit = (line: ResultLine, ms: number): Promise<void> => {
     const write = writes.then(async () => {
       await appendResult(resultsPath, line);
@@ -207,18 +216,17 @@ export async function runSweep(
   const chains = runnable.filter((u) =>
     u.points[0].half === "accuracy" && !u.points.every((p) => plan.done.has(p.id))
   );
-  if (background && wfTodo.length > 0 && chains.length > 0) {
-    // Two cores: the weight-free half in a worker while this thread trains.
-    await Promise.all([
-      background(study, wfTodo, shapeCache, resultsPath, {
-        start: (id) => progress.point(id, "weight-free"),
-        written: (point, half, ms) => {
-          ran++;
-          progress.pointDone(point, half, ms);
-        },
-      }),
-      runChains(chains),
-    ]);
+  if (parallel) {
+    const pending = [...wfTodo.map((p) => ({ id: p.id, points: [p] })), ...chains];
+    await parallel.run(study, poolTasks(pending), {
+      out: options.out,
+      done: plan.done,
+      shapes: new Map(wfTodo.map((p) => [JSON.stringify(p.model), shapesOf(p)])),
+      point: (id, kind) => progress.point(id, kind),
+      detail: (text, transient) => progress.detail(text, transient),
+      warn: (text) => progress.warn(text),
+      emit,
+    });
   } else {
     for (const p of wfTodo) await runWeightFree(p);
     cached = undefined;

@@ -28,6 +28,7 @@ weightFree:
 const noAccuracy: AccuracyRunner = {
   unavailable: () => Promise.resolve("no accuracy half in this test"),
   preflight: () => [],
+  prepare: () => Promise.reject(new Error("not called")),
   runChain: () => Promise.reject(new Error("not called")),
 };
 
