@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { blockGrains, expandGrainMask, heNormalWeights, seededRandom } from "@sparsegrain/core";
 import type { LayerWeights } from "@sparsegrain/core";
 import { assertAcceleratorConforms } from "@sparsegrain/core/testing";
+import { TINY_CONV as tiny } from "./_test_layers.ts";
 import { denseModel, denseOptModel } from "./dense.ts";
 import { scnnModel } from "./scnn.ts";
 
@@ -35,22 +36,6 @@ Deno.test("dense counts the hand-worked tiny layer exactly", () => {
   // activation is processed: 9 weights in ceil(9/4) = 3 vectors x 4 activation vectors.
   // The whole kernel is one merge window: an activation's products land on at most a 2x2
   // window of outputs, one access with a 4-entry port, so 16 accesses for 36 accumulations.
-  const tiny: LayerWeights = {
-    name: "tiny",
-    kind: "conv2d",
-    shape: [3, 3, 1, 1],
-    values: new Float32Array(9),
-    geometry: {
-      inputHeight: 4,
-      inputWidth: 4,
-      outputHeight: 2,
-      outputWidth: 2,
-      strides: [1, 1],
-      dilation: [1, 1],
-      padding: "valid",
-      groups: 1,
-    },
-  };
   const cost = denseModel({ peRows: 1, peCols: 1 }).evaluate(
     tiny,
     new Uint8Array(9),

@@ -10,33 +10,18 @@ import {
 } from "@sparsegrain/core";
 import type { LayerWeights } from "@sparsegrain/core";
 import { assertAcceleratorConforms } from "@sparsegrain/core/testing";
+import { TINY_CONV as tiny } from "./_test_layers.ts";
 import { scnnModel } from "./scnn.ts";
 
 /**
- * The hand-worked tiny layer: one 3x3 kernel (1 input, 1 output channel) on a 4x4 input,
- * "valid", stride 1, so a 2x2 output. One PE (peRows = peCols = 1), F = I = 4, defaults
+ * The hand-worked tiny layer (TINY_CONV): one 3x3 kernel (1 input, 1 output channel) on a 4x4
+ * input, "valid", stride 1, so a 2x2 output, on one PE (peRows = peCols = 1), F = I = 4, defaults
  * otherwise (16-bit weights, 4-bit indices, 24-bit accumulators, Horowitz energies).
  *
  * Every tap meets 2 output rows x 2 output columns = 4 outputs. The 4x4 input tile is 16
  * positions; at activation density 1 the PE fetches ceil(16 / 4) = 4 activation vectors.
  * The PE's accumulator footprint is the 4 outputs; no halo.
  */
-const tiny: LayerWeights = {
-  name: "tiny",
-  kind: "conv2d",
-  shape: [3, 3, 1, 1],
-  values: new Float32Array(9),
-  geometry: {
-    inputHeight: 4,
-    inputWidth: 4,
-    outputHeight: 2,
-    outputWidth: 2,
-    strides: [1, 1],
-    dilation: [1, 1],
-    padding: "valid",
-    groups: 1,
-  },
-};
 const onePe = scnnModel({ peRows: 1, peCols: 1 });
 
 Deno.test("scnn counts the hand-worked tiny layer exactly: 0-D mask keeping taps 0, 1, 4, 8", () => {
