@@ -24,6 +24,27 @@ function counts(cost: LayerCost): [string, number][] {
 }
 
 /**
+ * Asserts that no count of `cost` rose above its value in `previous` (the cost at the higher
+ * density before it; nothing to compare when undefined), beyond rounding. `fell` says which
+ * density fell to what, for the message.
+ */
+function assertNoRise(
+  previous: LayerCost | undefined,
+  cost: LayerCost,
+  where: string,
+  fell: string,
+): void {
+  if (!previous) return;
+  const before = new Map(counts(previous));
+  for (const [name, value] of counts(cost)) {
+    assert.ok(
+      value <= before.get(name)! * (1 + 1e-9) + 1e-9,
+      `${where}: ${name} rose from ${before.get(name)} to ${value} as ${fell}`,
+    );
+  }
+}
+
+/**
  * Checks an accelerator model on the sample layers: at weight and activation density 1 the
  * products equal the layer's dense MACs; every count (products, cycles, DRAM bytes, energy,
  * each memory reference kind) is finite, non-negative and does not rise as the weight density
@@ -82,34 +103,14 @@ export function assertAcceleratorConforms(
         for (const [name, value] of counts(cost)) {
           assert.ok(Number.isFinite(value) && value >= 0, `${where}: ${name} is ${value}`);
         }
-        if (previous) {
-          const before = new Map(counts(previous));
-          for (const [name, value] of counts(cost)) {
-            assert.ok(
-              value <= before.get(name)! * (1 + 1e-9) + 1e-9,
-              `${where}: ${name} rose from ${
-                before.get(name)
-              } to ${value} as weight density fell to ${density}`,
-            );
-          }
-        }
+        assertNoRise(previous, cost, where, `weight density fell to ${density}`);
         previous = cost;
       }
     }
     let previous: LayerCost | undefined;
     for (const input of [1, 0.7, 0.4, 0.1, 0]) {
       const cost = model.evaluate(layer, all, fine, { input });
-      if (previous) {
-        const before = new Map(counts(previous));
-        for (const [name, value] of counts(cost)) {
-          assert.ok(
-            value <= before.get(name)! * (1 + 1e-9) + 1e-9,
-            `${where}: ${name} rose from ${
-              before.get(name)
-            } to ${value} as activation density fell to ${input}`,
-          );
-        }
-      }
+      assertNoRise(previous, cost, where, `activation density fell to ${input}`);
       previous = cost;
     }
   }
