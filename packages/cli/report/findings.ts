@@ -7,6 +7,7 @@
  * @module
  */
 import { basename, isAbsolute, normalize } from "node:path";
+import type { SweepConfig } from "../config/schema.ts";
 import type { ResultLine } from "../results/schema.ts";
 import type { StudyRecord } from "../results/store.ts";
 import { modelKey, modelNames, type ReportOptions } from "./data.ts";
@@ -98,6 +99,7 @@ function accuracySection(
         fixed(first.metrics.accuracy!.testImages, 0)
       } test images. ${prunedSentence(grid)}`,
       "",
+      ...methodParagraph(study, model),
       `Dense baseline (${n} seed${n === 1 ? "" : "s"}): top-1 ${pct(bf.mean)}${
         n >= 2 ? ` ± ${pct(bf.sd)} [${pct(bf.min)}, ${pct(bf.max)}]` : ""
       }% with float32 weights, ${pct(bq.mean)}${
@@ -126,6 +128,43 @@ function accuracySection(
     );
   }
   return { markdown: out.join("\n"), verdicts };
+}
+
+/** The recipe the study config records for a model: baseline budget, schedule, fine-tuning. */
+function methodParagraph(study: StudyRecord | undefined, model: string): string[] {
+  // Records of older or hand-made studies may lack fields: then the paragraph is left out.
+  const config = study?.config as SweepConfig | undefined;
+  const acc = config?.accuracy;
+  const m = acc?.models?.find((x) =>
+    model === x.name || model.startsWith(`${x.name}@`) || model.startsWith(`${x.name}/`)
+  );
+  if (!config || !acc?.schedule || !acc.fineTune || !acc.densities || !m?.training) return [];
+  const t = m.training;
+  const train = acc.dataset.trainSubset ?? 60000;
+  const schedule = acc.schedule.kind === "agp"
+    ? `${acc.schedule.steps} AGP (cubic) step${acc.schedule.steps === 1 ? "" : "s"}`
+    : acc.schedule.kind === "one-shot"
+    ? "one step"
+    : `the intermediate densities ${acc.schedule.densities.join(", ")}`;
+  const ft = acc.fineTune;
+  return [
+    `Method: the dense baseline of each seed trains ${t.epochs} epoch${
+      t.epochs === 1 ? "" : "s"
+    } on ${
+      fixed(train, 0)
+    } training images (${t.optimizer}, learning rate ${t.learningRate}, batch ${t.batchSize}); each granularity then prunes it with "${
+      typeof config.saliency === "string" ? config.saliency : config.saliency.name
+    }" saliency (${config.scope} scope) down the densities ${
+      acc.densities.join(", ")
+    }, each reached from the previous one in ${schedule}, with ${
+      ft.samples > 0
+        ? `${
+          fixed(ft.samples, 0)
+        } training images of fine-tuning (Adam, learning rate ${ft.learningRate}) after every step`
+        : "no fine-tuning"
+    } and the masks held.`,
+    "",
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

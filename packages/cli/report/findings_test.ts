@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { LayerRecord, PluginRecord, ResultLine } from "../results/schema.ts";
 import type { StudyRecord } from "../results/store.ts";
+import { sweepSchema } from "../config/schema.ts";
 import { findingsMarkdown, seedStats } from "./findings.ts";
 import { duration, fixed } from "./_findings_format.ts";
 
@@ -484,5 +485,25 @@ Deno.test("findingsMarkdown() names the command that reproduces the study", () =
     /`deno task sweep --config my\.yaml --quick` writes `runs\/default-quick\/results\.md` \(this was a --quick run\)/,
   );
   assert.doesNotMatch(quick, /\/abs\/path/);
+  assert.doesNotMatch(full, /Method:/, "a record without the recipe has no method paragraph");
+  const parsed = sweepSchema.parse({
+    seeds: [0, 1],
+    accuracy: {
+      models: [{ name: "m", training: { epochs: 2 } }],
+      dataset: { trainSubset: 20000 },
+      densities: [0.5, 0.3],
+      schedule: { kind: "agp", steps: 2 },
+      fineTune: { samples: 1024 },
+    },
+  });
+  const method = findingsMarkdown(
+    lines,
+    { ...record(false, "examples/sweeps/default.yaml"), config: parsed },
+    OPTIONS,
+  );
+  assert.match(
+    method,
+    /Method: the dense baseline of each seed trains 2 epochs on 20,000 training images \(adam, learning rate 0\.001, batch 64\); each granularity then prunes it with "l1" saliency \(layer scope\) down the densities 0\.5, 0\.3, each reached from the previous one in 2 AGP \(cubic\) steps, with 1,024 training images of fine-tuning \(Adam, learning rate 0\.0005\) after every step and the masks held\./,
+  );
   assert.match(quick, /2 result points of the study's 2/);
 });
