@@ -109,12 +109,22 @@ function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Ch
             encoding: { y: { field: "top1", type: "quantitative" } },
           },
           {
-            mark: { type: "line", point: true },
+            // One line per granularity and precision through the means over seeds.
+            transform: [{
+              aggregate: [
+                { op: "mean", field: "top1", as: "top1" },
+                { op: "mean", field: "sparsity", as: "sparsity" },
+                { op: "mean", field: "baseline", as: "baseline" },
+                { op: "count", as: "seeds" },
+              ],
+              groupby: ["model", "granularity", "densityLabel", "precision"],
+            }],
+            mark: { type: "line", point: { filled: true, size: 30 } },
             encoding: {
               x: {
                 field: "sparsity",
                 type: "quantitative",
-                title: "Sparsity (% of weights pruned)",
+                title: "Sparsity of the pruned layers (%)",
                 scale: { zero: false },
               },
               y: {
@@ -144,6 +154,24 @@ function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Ch
                 { field: "granularity" },
                 { field: "densityLabel", title: "density" },
                 { field: "precision" },
+                { field: "top1", title: "mean top-1 (%)", format: ".2f" },
+                { field: "baseline", title: "mean baseline (%)", format: ".2f" },
+                { field: "seeds" },
+              ],
+            },
+          },
+          {
+            // One dot per seed (float32 weights), to show the spread around the mean.
+            transform: [{ filter: "datum.precision == 'float32'" }],
+            mark: { type: "point", size: 18, opacity: 0.55 },
+            encoding: {
+              x: { field: "sparsity", type: "quantitative" },
+              y: { field: "top1", type: "quantitative" },
+              color: granularityColor(lines),
+              tooltip: [
+                { field: "granularity" },
+                { field: "densityLabel", title: "density" },
+                { field: "seed" },
                 { field: "top1", title: "top-1 (%)" },
                 { field: "baseline", title: "baseline (%)" },
               ],
@@ -164,7 +192,7 @@ function compressionChart(lines: readonly ResultLine[], options: ReportOptions):
     id: "compression-vs-accuracy",
     title: "Compression ratio vs accuracy",
     caption:
-      `Top-1 accuracy with quantised kept weights against the compression ratio of the "${encoder}" encoding (dense float32 size / encoded size, indices and fillers included), one line per granularity. Further right at equal height stores the same accuracy in fewer bits.`,
+      `Top-1 accuracy with quantised kept weights against the compression ratio of the pruned layers under the "${encoder}" encoding (their dense float32 size / encoded size, indices and fillers included; layers left dense are not counted), one line per granularity through the means over seeds, one dot per seed. Further right at equal height stores the same accuracy in fewer bits.`,
     rows: values.length,
     spec: facetedSpec(
       `Compression (${encoder}) vs accuracy`,
@@ -173,30 +201,61 @@ function compressionChart(lines: readonly ResultLine[], options: ReportOptions):
       {
         width: 380,
         height: 260,
-        mark: { type: "line", point: true },
-        encoding: {
-          x: {
-            field: "compression",
-            type: "quantitative",
-            title: "Compression ratio (x, vs dense float32)",
-            scale: { type: "log" },
+        layer: [
+          {
+            // One line per granularity through the means over seeds.
+            transform: [{
+              aggregate: [
+                { op: "mean", field: "top1", as: "top1" },
+                { op: "mean", field: "compression", as: "compression" },
+                { op: "mean", field: "bitsPerKept", as: "bitsPerKept" },
+                { op: "count", as: "seeds" },
+              ],
+              groupby: ["model", "granularity", "densityLabel"],
+            }],
+            mark: { type: "line", point: { filled: true, size: 30 } },
+            encoding: {
+              x: {
+                field: "compression",
+                type: "quantitative",
+                title: "Compression of the pruned layers (x, vs dense float32)",
+                scale: { type: "log" },
+              },
+              y: {
+                field: "top1",
+                type: "quantitative",
+                title: "Top-1 accuracy, quantised (%)",
+                scale: { zero: false },
+              },
+              color: granularityColor(lines),
+              order: { field: "compression" },
+              tooltip: [
+                { field: "granularity" },
+                { field: "densityLabel", title: "density" },
+                { field: "compression", title: "mean compression (x)", format: ".3f" },
+                { field: "bitsPerKept", title: "mean bits per kept weight", format: ".3f" },
+                { field: "top1", title: "mean top-1 (%)", format: ".2f" },
+                { field: "seeds" },
+              ],
+            },
           },
-          y: {
-            field: "top1",
-            type: "quantitative",
-            title: "Top-1 accuracy, quantised (%)",
-            scale: { zero: false },
+          {
+            // One dot per seed.
+            mark: { type: "point", size: 18, opacity: 0.55 },
+            encoding: {
+              x: { field: "compression", type: "quantitative" },
+              y: { field: "top1", type: "quantitative" },
+              color: granularityColor(lines),
+              tooltip: [
+                { field: "granularity" },
+                { field: "densityLabel", title: "density" },
+                { field: "seed" },
+                { field: "compression", title: "compression (x)" },
+                { field: "top1", title: "top-1 (%)" },
+              ],
+            },
           },
-          color: granularityColor(lines),
-          order: { field: "compression" },
-          tooltip: [
-            { field: "granularity" },
-            { field: "densityLabel", title: "density" },
-            { field: "compression", title: "compression (x)" },
-            { field: "bitsPerKept", title: "bits per kept weight" },
-            { field: "top1", title: "top-1 (%)" },
-          ],
-        },
+        ],
       },
       { scale: { y: "independent", x: "independent" } },
     ),

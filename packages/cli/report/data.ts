@@ -58,6 +58,7 @@ export interface AccuracyRow {
   densityLabel: string;
   density: number;
   sparsity: number;
+  seed: number;
   precision: string;
   top1: number;
   baseline: number;
@@ -65,20 +66,65 @@ export interface AccuracyRow {
   bitsPerKept: number;
 }
 
-/** Accuracy rows: one per point and precision (float, and quantised). Values in percent. */
+/**
+ * Sparsity (0..1) over a point's pruned layers: the layers left dense by `exclude` (or skipped by
+ * the granularity) would otherwise dilute it. The whole network's when no layer is pruned.
+ */
+export function prunedSparsity(line: ResultLine): number {
+  let elements = 0;
+  let kept = 0;
+  for (const l of line.layers) {
+    if (!l.pruned) continue;
+    elements += l.elements;
+    kept += l.kept;
+  }
+  return elements > 0 ? 1 - kept / elements : line.metrics.sparsity;
+}
+
+/**
+ * Storage of a point's pruned layers under one encoder: compression (32-bit dense / bits) and
+ * bits per kept weight. Layers left dense are left out: their cost under an index-per-grain
+ * encoder changes with the granularity though none of their weights is pruned.
+ */
+export function prunedStorage(
+  line: ResultLine,
+  encoder: string,
+): { compression: number; bitsPerKept: number } | undefined {
+  let elements = 0;
+  let kept = 0;
+  let bits = 0;
+  for (const l of line.layers) {
+    const s = l.storage[encoder];
+    if (!l.pruned || !s) continue;
+    elements += l.elements;
+    kept += l.kept;
+    bits += s.bits;
+  }
+  if (elements === 0) return line.metrics.storage[encoder];
+  return {
+    compression: bits > 0 ? (32 * elements) / bits : 0,
+    bitsPerKept: kept > 0 ? bits / kept : 0,
+  };
+}
+
+/**
+ * Accuracy rows: one per point and precision (float, and quantised). Values in percent;
+ * `sparsity` and storage are over the pruned layers ({@link prunedSparsity}, {@link prunedStorage}).
+ */
 export function accuracyRows(lines: readonly ResultLine[], options: ReportOptions): AccuracyRow[] {
   const encoder = primaryEncoder(lines, options);
   const rows: AccuracyRow[] = [];
   for (const l of lines) {
     const acc = l.metrics.accuracy;
     if (!acc) continue;
-    const storage = l.metrics.storage[encoder];
+    const storage = prunedStorage(l, encoder);
     const base = {
       model: l.model,
       granularity: l.granularity,
       densityLabel: l.densityLabel,
       density: round(l.metrics.density, 4),
-      sparsity: round(100 * l.metrics.sparsity, 2),
+      sparsity: round(100 * prunedSparsity(l), 2),
+      seed: l.seed,
       compression: round(storage?.compression ?? 0, 3),
       bitsPerKept: round(storage?.bitsPerKept ?? 0, 3),
     };
@@ -98,26 +144,28 @@ export function accuracyRows(lines: readonly ResultLine[], options: ReportOption
   return rows;
 }
 
-/** Baseline accuracy per model (percent), float and quantised. */
+/** Baseline accuracy per model (percent, the mean over seeds), float and quantised. */
 export function baselineRows(
   lines: readonly ResultLine[],
 ): Array<{ model: string; precision: string; top1: number }> {
-  const seen = new Map<string, { model: string; precision: string; top1: number }>();
+  const sums = new Map<string, { model: string; precision: string; seeds: Map<number, number> }>();
+  const add = (model: string, precision: string, seed: number, top1: number) => {
+    const key = `${model}/${precision}`;
+    let entry = sums.get(key);
+    if (!entry) sums.set(key, entry = { model, precision, seeds: new Map() });
+    entry.seeds.set(seed, top1);
+  };
   for (const l of lines) {
     const acc = l.metrics.accuracy;
     if (!acc) continue;
-    seen.set(`${l.model}/float32`, {
-      model: l.model,
-      precision: "float32",
-      top1: round(100 * acc.baselineTop1, 2),
-    });
-    seen.set(`${l.model}/q`, {
-      model: l.model,
-      precision: `${acc.quantizationBits}-bit`,
-      top1: round(100 * acc.baselineTop1Quantized, 2),
-    });
+    add(l.model, "float32", l.seed, acc.baselineTop1);
+    add(l.model, `${acc.quantizationBits}-bit`, l.seed, acc.baselineTop1Quantized);
   }
-  return [...seen.values()];
+  return [...sums.values()].map(({ model, precision, seeds }) => ({
+    model,
+    precision,
+    top1: round((100 * [...seeds.values()].reduce((a, b) => a + b, 0)) / seeds.size, 2),
+  }));
 }
 
 /**

@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
 import type { ResultLine } from "../results/schema.ts";
 import { csvField } from "./csv.ts";
-import { decodeBits, encodeBits, isoAccuracyRows, maskRows, pictureDensity } from "./data.ts";
+import {
+  accuracyRows,
+  baselineRows,
+  decodeBits,
+  encodeBits,
+  isoAccuracyRows,
+  maskRows,
+  pictureDensity,
+  prunedSparsity,
+  prunedStorage,
+} from "./data.ts";
 
 /** A hand-made accuracy point: only the fields the iso-accuracy table reads. */
 function point(
@@ -117,4 +127,59 @@ Deno.test("csvField() quotes commas, quotes and newlines", () => {
   assert.equal(csvField(1.5), "1.5");
   assert.equal(csvField(undefined), "");
   assert.equal(csvField(NaN), "");
+});
+
+Deno.test("pruned-layer sparsity and storage leave the dense layers out; baselines are seed means", () => {
+  const storage = (bits: number) => ({
+    ri: {
+      bits,
+      value: 0,
+      index: 0,
+      filler: 0,
+      header: 0,
+      padding: 0,
+      fillers: 0,
+      bitsPerKept: 0,
+      compression: 0,
+    },
+  });
+  const layer = (name: string, pruned: boolean, elements: number, kept: number, bits: number) => ({
+    name,
+    kind: "conv2d",
+    shape: [elements],
+    elements,
+    kept,
+    density: kept / elements,
+    pruned,
+    grains: elements,
+    keptGrains: kept,
+    zeros: {},
+    activationDensity: 1,
+    storage: storage(bits),
+    cost: {},
+  });
+  const base = point("0d", 0.5, 0.8, 0.8, 999);
+  const line: ResultLine = {
+    ...base,
+    layers: [layer("conv1", false, 100, 100, 1200), layer("conv2", true, 400, 100, 1000)],
+  };
+  assert.equal(prunedSparsity(line), 0.75);
+  assert.deepEqual(prunedStorage(line, "ri"), { compression: (32 * 400) / 1000, bitsPerKept: 10 });
+  // No pruned layer: the whole network's figures.
+  assert.equal(prunedSparsity(base), 0.5);
+  assert.equal(prunedStorage(base, "ri"), base.metrics.storage.ri);
+  const rows = accuracyRows([line], { drops: [1], primaryEncoder: "ri" });
+  assert.equal(rows[0].sparsity, 75);
+  assert.equal(rows[0].compression, 12.8);
+
+  const seeded = (seed: number, top1: number): ResultLine => ({
+    ...base,
+    seed,
+    metrics: {
+      ...base.metrics,
+      accuracy: { ...base.metrics.accuracy!, baselineTop1: top1, baselineTop1Quantized: top1 },
+    },
+  });
+  const rowsBySeed = baselineRows([seeded(0, 0.8), seeded(1, 0.9), seeded(1, 0.9)]);
+  assert.deepEqual(rowsBySeed.map((r) => [r.precision, r.top1]), [["float32", 85], ["8-bit", 85]]);
 });
