@@ -53,16 +53,21 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
   const spent: Record<string, { ms: number; n: number }> = {};
   let barShown = false;
 
+  // Kinds with no finished point yet are unknown: the ETA then counts the known kinds and ends
+  // in "+" (e.g. while the accuracy chains run and the weight-free points wait).
   const eta = (): string => {
     let ms = 0;
+    let unknown = false;
     for (const [kind, left] of Object.entries(remaining)) {
       if (left <= 0) continue;
       const s = spent[kind];
-      if (!s || s.n === 0) return "?";
-      ms += (s.ms / s.n) * left;
+      if (!s || s.n === 0) unknown = true;
+      else ms += (s.ms / s.n) * left;
     }
-    return formatDuration(ms / threads);
+    if (!unknown) return formatDuration(ms / threads);
+    return ms > 0 ? `${formatDuration(ms / threads)}+` : "?";
   };
+
 
   const clear = () => {
     if (barShown) io.writeErr("\r\x1b[2K");

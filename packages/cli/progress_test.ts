@@ -19,6 +19,19 @@ Deno.test("createProgress() prints plain lines with an ETA when stderr is not a 
   ]);
 });
 
+Deno.test("createProgress() divides the ETA by the workers and marks kinds not yet timed with +", () => {
+  const io = captureIO();
+  const p = createProgress(io);
+  p.start(5, 0, { accuracy: 3, "weight-free": 2 }, 2);
+  p.pointDone("a", "accuracy", 4000);
+  p.pointDone("b", "weight-free", 1000);
+  assert.deepEqual(io.err.join("").split("\n").filter((l) => l), [
+    "Running 5 points on 2 workers",
+    "[1/5] a 4.0s, ETA 4.0s+",
+    "[2/5] b 1.0s, ETA 4.5s",
+  ]);
+});
+
 Deno.test("createProgress() with quiet prints only warnings", () => {
   const io = captureIO();
   const p = createProgress(io, { quiet: true });
