@@ -68,7 +68,6 @@ export function createProgress(io: CliIO, options: { quiet?: boolean } = {}): Pr
     return ms > 0 ? `${formatDuration(ms / threads)}+` : "?";
   };
 
-
   const clear = () => {
     if (barShown) io.writeErr("\r\x1b[2K");
     barShown = false;
