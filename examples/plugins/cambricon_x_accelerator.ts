@@ -105,6 +105,7 @@ export interface CambriconXOptions {
  * @returns the accelerator model
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { cambriconXAccelerator } from "./cambricon_x_accelerator.ts";
  * const layer = { name: "fc", kind: "dense" as const, shape: [32, 16], values: new Float32Array(512).fill(1) };
  * const mask = new Uint8Array(512).fill(1);
@@ -112,7 +113,7 @@ export interface CambriconXOptions {
  *   elementsOf: (g: number, out: Int32Array) => ((out[0] = g), 1), elementGrain: () => new Int32Array(512).map((_, i) => i) };
  * const cost = cambriconXAccelerator().evaluate(layer, mask, grains, { input: 0.3 });
  * // 16 neurons of 32 weights on 16 PEs x 16 multipliers: 2 cycles, every multiplier busy
- * console.assert(cost.products === 512 && cost.cycles === 2 && cost.utilisation === 1);
+ * assert(cost.products === 512 && cost.cycles === 2 && cost.utilisation === 1);
  * ```
  */
 export function cambriconXAccelerator(options: CambriconXOptions = {}): AcceleratorModel {

@@ -15,11 +15,12 @@ import type { Granularity, LayerWeights } from "@sparsegrain/core";
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { filterSliceGranularity } from "./filter_slice_granularity.ts";
  * const grains = filterSliceGranularity(4).partition({
  *   name: "conv2", kind: "conv2d", shape: [3, 3, 8, 16], values: new Float32Array(1152),
  * });
- * console.assert(grains?.count === 32 && grains.maxSize === 36);
+ * assert(grains?.count === 32 && grains.maxSize === 36);
  * ```
  */
 export function filterSliceGranularity(slice: number): Granularity {

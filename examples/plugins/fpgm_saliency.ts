@@ -72,6 +72,7 @@ export interface FpgmSaliencyOptions {
  * @returns the saliency metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { fpgmSaliency } from "./fpgm_saliency.ts";
  * // three output neurons of 2 inputs: (1, 1), (2, 1), (11, 1); the median is the middle one
@@ -79,7 +80,7 @@ export interface FpgmSaliencyOptions {
  *   values: new Float32Array([1, 2, 11, 1, 1, 1]) };
  * const neurons = blockGrains(layer.shape, [2, 1]);
  * const scores = fpgmSaliency().score(layer, neurons);
- * console.assert(Math.abs(scores[0] - 1) < 1e-4 && scores[1] < 1e-4 && Math.abs(scores[2] - 9) < 1e-4);
+ * assert(Math.abs(scores[0] - 1) < 1e-4 && scores[1] < 1e-4 && Math.abs(scores[2] - 9) < 1e-4);
  * ```
  */
 export function fpgmSaliency(options: FpgmSaliencyOptions = {}): SaliencyMetric {

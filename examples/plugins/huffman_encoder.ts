@@ -96,6 +96,7 @@ const MAX_CODE_LENGTH = 24;
  * @returns the encoder
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { huffmanEncoder } from "./huffman_encoder.ts";
  * const layer = { name: "fc", kind: "dense" as const, shape: [4, 8], values: new Float32Array(32).fill(0.5) };
@@ -104,8 +105,8 @@ const MAX_CODE_LENGTH = 24;
  * const encoder = huffmanEncoder();
  * const encoded = encoder.encode(layer, mask, grains);
  * // index symbols 0 (once) and 3 (seven times), one value symbol: 1-bit codes for all
- * console.assert(encoded.bits.index === 8 && encoded.bits.value === 8);
- * console.assert(encoder.decode(encoded.bytes, grains)[4] === 0.5);
+ * assert(encoded.bits.index === 8 && encoded.bits.value === 8);
+ * assert(encoder.decode(encoded.bytes, grains)[4] === 0.5);
  * ```
  */
 export function huffmanEncoder(options: HuffmanEncoderOptions = {}): Encoder {

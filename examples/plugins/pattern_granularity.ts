@@ -131,13 +131,14 @@ export interface PatternGranularity extends Granularity {
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { patternGranularity, type PatternGrains } from "./pattern_granularity.ts";
  * const values = new Float32Array(9).fill(0.1);
  * values[8] = 1; // the bottom-right weight dominates: the bottom-right square wins
  * const grains = patternGranularity().partition({
  *   name: "conv", kind: "conv2d", shape: [3, 3, 1, 1], values,
  * }) as PatternGrains;
- * console.assert(grains.patternOf[0] === 3 && grains.count === 6 && grains.groups.keep === 1);
+ * assert(grains.patternOf[0] === 3 && grains.count === 6 && grains.groups.keep === 1);
  * ```
  */
 export function patternGranularity(options: PatternGranularityOptions = {}): PatternGranularity {

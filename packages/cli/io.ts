@@ -32,9 +32,10 @@ function writeAll(target: { writeSync(p: Uint8Array): number }, text: string): v
  * @returns a {@link CliIO} writing to `Deno.stdout` and `Deno.stderr`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { denoIO } from "@sparsegrain/cli";
  * const io = denoIO();
- * console.assert(io.columns > 0);
+ * assert(io.columns > 0);
  * ```
  */
 export function denoIO(): CliIO {
@@ -69,10 +70,11 @@ export interface CapturedIO extends CliIO {
  * @returns an IO whose `out` and `err` arrays collect what was written
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { captureIO } from "@sparsegrain/cli";
  * const io = captureIO();
  * io.writeOut("hello\n");
- * console.assert(io.out.join("") === "hello\n");
+ * assert(io.out.join("") === "hello\n");
  * ```
  */
 export function captureIO(): CapturedIO {

@@ -18,10 +18,11 @@ import { runCli } from "./run.ts";
  * @returns the exit code: 0 success, 2 user error (printed as one line, no stack), 1 internal fault
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { captureIO, main } from "@sparsegrain/cli";
  * const io = captureIO();
  * const code = await main(["--help"], io);
- * console.assert(code === 0 && io.out.join("").includes("sweep"));
+ * assert(code === 0 && io.out.join("").includes("sweep"));
  * ```
  */
 export async function main(args: readonly string[], io: CliIO = denoIO()): Promise<number> {

@@ -5,11 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { captureIO, main } from "@sparsegrain/cli";
  * const io = captureIO();
  * const code = await main(["plugins", "--json"], io);
  * const plugins = JSON.parse(io.out.join(""));
- * console.assert(code === 0 && plugins.some((p: { name: string }) => p.name === "2d"));
+ * assert(code === 0 && plugins.some((p: { name: string }) => p.name === "2d"));
  * ```
  *
  * @module

@@ -5,12 +5,13 @@ import { BitstreamError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BitWriter } from "@sparsegrain/core";
  * const w = new BitWriter();
  * w.write(0b101, 3);
  * w.write(0xff, 8);
  * const bytes = w.finish();
- * console.assert(bytes.length === 2 && bytes[0] === 0b10111111);
+ * assert(bytes.length === 2 && bytes[0] === 0b10111111);
  * ```
  */
 export class BitWriter {
@@ -64,9 +65,10 @@ export class BitWriter {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BitReader } from "@sparsegrain/core";
- * const r = new BitReader(new Uint8Array([0b10111111, 0b10000000]), "example");
- * console.assert(r.read(3) === 0b101 && r.read(8) === 0xfe);
+ * const r = new BitReader(new Uint8Array([0b10111111, 0b11000000]), "example");
+ * assert(r.read(3) === 0b101 && r.read(8) === 0xfe);
  * ```
  */
 export class BitReader {

@@ -14,9 +14,10 @@ import type { BlockLayout, GrainGroups, Grains } from "./types.ts";
  * @returns the grains
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * const kernels = blockGrains([3, 3, 2, 4], [3, 3, 1, 1]); // 2-D kernels of a 3x3 conv
- * console.assert(kernels.count === 8 && kernels.maxSize === 9);
+ * assert(kernels.count === 8 && kernels.maxSize === 9);
  * ```
  */
 export function blockGrains(

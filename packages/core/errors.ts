@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UserError } from "@sparsegrain/core";
  * const e = new UserError("Cannot open \"x.yaml\": the file does not exist");
- * console.assert(e instanceof Error);
+ * assert(e instanceof Error);
  * ```
  */
 export class UserError extends Error {
@@ -29,9 +30,10 @@ export class UserError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LayerError } from "@sparsegrain/core";
  * const e = new LayerError("conv1", "shape", "expected rank 4, found 2: pass [kh, kw, cin, cout]");
- * console.assert(e.message.includes("conv1"));
+ * assert(e.message.includes("conv1"));
  * ```
  */
 export class LayerError extends UserError {
@@ -53,9 +55,10 @@ export class LayerError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PluginNotFoundError } from "@sparsegrain/core";
  * const e = new PluginNotFoundError("granularity", "4d", ["0d", "1d"]);
- * console.assert(e.message.includes("\"0d\""));
+ * assert(e.message.includes("\"0d\""));
  * ```
  */
 export class PluginNotFoundError extends UserError {
@@ -84,9 +87,10 @@ export class PluginNotFoundError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DuplicatePluginError } from "@sparsegrain/core";
  * const e = new DuplicatePluginError("encoder", "csr");
- * console.assert(e.message.includes("csr"));
+ * assert(e.message.includes("csr"));
  * ```
  */
 export class DuplicatePluginError extends UserError {
@@ -108,9 +112,10 @@ export class DuplicatePluginError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { BitstreamError } from "@sparsegrain/core";
  * const e = new BitstreamError("relative-index", "bad magic 0x0000");
- * console.assert(e.message.startsWith("Cannot decode"));
+ * assert(e.message.startsWith("Cannot decode"));
  * ```
  */
 export class BitstreamError extends UserError {
@@ -131,9 +136,10 @@ export class BitstreamError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConfigError } from "@sparsegrain/core";
  * const e = new ConfigError("density", "must be in (0, 1], found 1.5: use a value like 0.3");
- * console.assert(e.message.includes("density"));
+ * assert(e.message.includes("density"));
  * ```
  */
 export class ConfigError extends UserError {
@@ -152,9 +158,10 @@ export class ConfigError extends UserError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatasetError } from "@sparsegrain/core";
  * const e = new DatasetError("/tmp/x.idx", "expected magic 2051, found 0");
- * console.assert(e.message.includes("/tmp/x.idx"));
+ * assert(e.message.includes("/tmp/x.idx"));
  * ```
  */
 export class DatasetError extends UserError {

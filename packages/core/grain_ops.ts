@@ -14,10 +14,11 @@ export type GrainReduction = "sum-abs" | "sum-squares" | "max-abs";
  * @returns one value per grain
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, reduceGrains } from "@sparsegrain/core";
  * const rows = blockGrains([2, 2], [1, 2]);
  * const l1 = reduceGrains(new Float32Array([1, -2, 3, -4]), rows, "sum-abs");
- * console.assert(l1[0] === 3 && l1[1] === 7);
+ * assert(l1[0] === 3 && l1[1] === 7);
  * ```
  */
 export function reduceGrains(
@@ -78,9 +79,10 @@ export function reduceGrains(
  * @returns kept elements per grain
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, countKeptPerGrain } from "@sparsegrain/core";
  * const counts = countKeptPerGrain(new Uint8Array([1, 1, 0, 1]), blockGrains([2, 2], [1, 2]));
- * console.assert(counts[0] === 2 && counts[1] === 1);
+ * assert(counts[0] === 2 && counts[1] === 1);
  * ```
  */
 export function countKeptPerGrain(mask: Mask, grains: Grains): Int32Array {
@@ -118,9 +120,10 @@ export function countKeptPerGrain(mask: Mask, grains: Grains): Int32Array {
  * @returns a keep mask over elements (0 or 1)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, expandGrainMask } from "@sparsegrain/core";
  * const mask = expandGrainMask(new Uint8Array([0, 1]), blockGrains([2, 2], [1, 2]));
- * console.assert(mask.join("") === "0011");
+ * assert(mask.join("") === "0011");
  * ```
  */
 export function expandGrainMask(grainMask: Uint8Array, grains: Grains): Mask {
@@ -171,8 +174,9 @@ export function expandGrainMask(grainMask: Uint8Array, grains: Grains): Mask {
  * @returns elements per grain
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, grainSizes } from "@sparsegrain/core";
- * console.assert(grainSizes(blockGrains([5], [2])).join() === "2,2,1");
+ * assert(grainSizes(blockGrains([5], [2])).join() === "2,2,1");
  * ```
  */
 export function grainSizes(grains: Grains): Int32Array {

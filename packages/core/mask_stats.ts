@@ -41,10 +41,11 @@ export interface MaskStats {
  * @returns the statistics
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { maskStats } from "@sparsegrain/core";
  * const layer = { name: "c", kind: "conv2d" as const, shape: [1, 2, 1, 2], values: new Float32Array(4) };
  * const stats = maskStats(layer, new Uint8Array([0, 1, 0, 0])); // filter 0 pruned, one zero in filter 1
- * console.assert(stats.zeros.filter === 2 && stats.zeros.isolated === 1);
+ * assert(stats.zeros.filter === 2 && stats.zeros.isolated === 1);
  * ```
  */
 export function maskStats(layer: LayerWeights, mask: Mask): MaskStats {

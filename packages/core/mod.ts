@@ -4,10 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, reduceGrains } from "@sparsegrain/core";
  * const kernels = blockGrains([3, 3, 1, 2], [3, 3, 1, 1]);
  * const l1 = reduceGrains(new Float32Array(18).fill(1), kernels, "sum-abs");
- * console.assert(l1[0] === 9);
+ * assert(l1[0] === 9);
  * ```
  *
  * @module

@@ -59,6 +59,7 @@ export interface LayerPruneResult {
  * @returns one result per layer, in input order
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, pruneLayers, reduceGrains } from "@sparsegrain/core";
  * import type { Granularity, SaliencyMetric } from "@sparsegrain/core";
  * const rows: Granularity = { name: "rows", version: "1.0.0", describe: () => "rows",
@@ -67,7 +68,7 @@ export interface LayerPruneResult {
  *   score: (l, g) => reduceGrains(l.values, g, "sum-abs") };
  * const layer = { name: "fc", kind: "dense" as const, shape: [2, 2], values: new Float32Array([1, 1, 0, 3]) };
  * const [result] = pruneLayers([layer], { granularity: rows, saliency: l1, density: 0.5 });
- * console.assert(result.mask.join("") === "0011");
+ * assert(result.mask.join("") === "0011");
  * ```
  */
 export function pruneLayers(

@@ -21,9 +21,10 @@ export interface Quantized {
  * @returns codes, dequantised values and the error report
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quantizeLinear } from "@sparsegrain/core";
  * const q = quantizeLinear(new Float32Array([1, -0.5, 0.3]), new Uint8Array([1, 1, 0]), 8);
- * console.assert(q.codes[0] === 127 && q.values[2] === 0);
+ * assert(q.codes[0] === 127 && q.values[2] === 0);
  * ```
  */
 export function quantizeLinear(values: Float32Array, mask: Mask, bits: number): Quantized {

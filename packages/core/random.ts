@@ -5,9 +5,10 @@
  * @returns a function producing the next number on each call
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seededRandom } from "@sparsegrain/core";
  * const a = seededRandom(7), b = seededRandom(7);
- * console.assert(a() === b());
+ * assert(a() === b());
  * ```
  */
 export function seededRandom(seed: number): () => number {
@@ -29,9 +30,10 @@ export function seededRandom(seed: number): () => number {
  * @returns the weights
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { heNormalWeights } from "@sparsegrain/core";
  * const w = heNormalWeights([3, 3, 64, 64], 1);
- * console.assert(w.length === 36864);
+ * assert(w.length === 36864);
  * ```
  */
 export function heNormalWeights(shape: readonly number[], seed: number): Float32Array {

@@ -13,10 +13,11 @@ import type {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Registry } from "@sparsegrain/core";
  * const r = new Registry<{ name: string; version: string; describe(): string }>("encoder");
  * r.register({ name: "raw", version: "1.0.0", describe: () => "raw floats" });
- * console.assert(r.get("raw").version === "1.0.0");
+ * assert(r.get("raw").version === "1.0.0");
  * ```
  */
 export class Registry<T extends PluginInfo> {
@@ -77,9 +78,10 @@ export interface Registries {
  * @returns the registries, keyed by {@link PluginKind}
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRegistries } from "@sparsegrain/core";
  * const registries = createRegistries();
- * console.assert(registries.encoder.names().length === 0);
+ * assert(registries.encoder.names().length === 0);
  * ```
  */
 export function createRegistries(): Registries {

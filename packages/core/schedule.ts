@@ -15,8 +15,9 @@ export interface Schedule {
  * @returns the schedule
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { oneShot } from "@sparsegrain/core";
- * console.assert(oneShot().steps(0.1).join() === "0.1");
+ * assert(oneShot().steps(0.1).join() === "0.1");
  * ```
  */
 export function oneShot(): Schedule {
@@ -31,8 +32,9 @@ export function oneShot(): Schedule {
  * @returns the schedule
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { iterative } from "@sparsegrain/core";
- * console.assert(iterative([0.5, 0.3, 0.2]).steps(0.25).join() === "0.5,0.3,0.25");
+ * assert(iterative([0.5, 0.3, 0.2]).steps(0.25).join() === "0.5,0.3,0.25");
  * ```
  */
 export function iterative(densities: readonly number[]): Schedule {
@@ -67,9 +69,10 @@ export function iterative(densities: readonly number[]): Schedule {
  * @returns the schedule
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { agp } from "@sparsegrain/core";
  * const steps = agp({ steps: 2 }).steps(0.2) as number[];
- * console.assert(Math.abs(steps[0] - 0.3) < 1e-12 && steps[1] === 0.2);
+ * assert(Math.abs(steps[0] - 0.3) < 1e-12 && steps[1] === 0.2);
  * ```
  */
 export function agp(options: { readonly steps: number; readonly initial?: number }): Schedule {

@@ -26,9 +26,10 @@ const BINS = 65536;
  * @returns one keep mask (0/1) per candidate array
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectByBudget } from "@sparsegrain/core";
  * const [mask] = selectByBudget([{ scores: new Float32Array([0.5, 2, 0.5, 1]) }], 3);
- * console.assert(mask.join("") === "1101");
+ * assert(mask.join("") === "1101");
  * ```
  */
 export function selectByBudget(candidates: readonly Candidates[], budget: number): Uint8Array[] {
@@ -133,8 +134,9 @@ export function selectByBudget(candidates: readonly Candidates[], budget: number
  * @returns a keep mask (0/1)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectTopK } from "@sparsegrain/core";
- * console.assert(selectTopK(new Float32Array([3, 1, 3, 2]), 2).join("") === "1010");
+ * assert(selectTopK(new Float32Array([3, 1, 3, 2]), 2).join("") === "1010");
  * ```
  */
 export function selectTopK(scores: Float32Array, keep: number, eligible?: Uint8Array): Uint8Array {
@@ -151,9 +153,10 @@ export function selectTopK(scores: Float32Array, keep: number, eligible?: Uint8A
  * @returns a keep mask (0/1)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectPerGroup } from "@sparsegrain/core";
  * const groups = { count: 2, keep: 1, groupOf: new Int32Array([0, 0, 1, 1]) };
- * console.assert(selectPerGroup(new Float32Array([1, 2, 5, 5]), groups).join("") === "0110");
+ * assert(selectPerGroup(new Float32Array([1, 2, 5, 5]), groups).join("") === "0110");
  * ```
  */
 export function selectPerGroup(

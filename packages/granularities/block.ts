@@ -24,11 +24,12 @@ export interface BlockGranularityOptions extends LayerPolicyOptions {
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGranularity } from "@sparsegrain/granularities";
  * const grains = blockGranularity({ block: [1, 1, 4, 4] }).partition({
  *   name: "conv1", kind: "conv2d", shape: [3, 3, 6, 8], values: new Float32Array(432),
  * });
- * console.assert(grains?.count === 36 && grains.maxSize === 16); // 3*3*2*2 blocks
+ * assert(grains?.count === 36 && grains.maxSize === 16); // 3*3*2*2 blocks
  * ```
  */
 export function blockGranularity(options?: BlockGranularityOptions): Granularity {

@@ -15,11 +15,12 @@ export type ChannelGranularityOptions = LayerPolicyOptions;
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { channelGranularity } from "@sparsegrain/granularities";
  * const grains = channelGranularity().partition({
  *   name: "conv1", kind: "conv2d", shape: [3, 3, 2, 4], values: new Float32Array(72),
  * });
- * console.assert(grains?.count === 2 && grains.maxSize === 36);
+ * assert(grains?.count === 2 && grains.maxSize === 36);
  * ```
  */
 export function channelGranularity(options?: ChannelGranularityOptions): Granularity {

@@ -25,9 +25,10 @@ export const ENCODER_NAMES: readonly string[] = ENCODERS.names;
  * @returns the encoder
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createEncoder } from "@sparsegrain/granularities";
  * const encoder = createEncoder("relative-index", { valueBits: 8, indexBits: 5 });
- * console.assert(encoder.options?.indexBits === 5);
+ * assert(encoder.options?.indexBits === 5);
  * ```
  */
 export function createEncoder(

@@ -31,9 +31,10 @@ export const GRANULARITY_NAMES: readonly string[] = GRANULARITIES.names;
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createGranularity } from "@sparsegrain/granularities";
  * const columns = createGranularity("1d", { axis: "column" });
- * console.assert(columns.options?.axis === "column");
+ * assert(columns.options?.axis === "column");
  * ```
  */
 export function createGranularity(

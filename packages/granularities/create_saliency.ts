@@ -42,8 +42,9 @@ export const SALIENCY_NAMES: readonly string[] = METRICS.names;
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createSaliency } from "@sparsegrain/granularities";
- * console.assert(createSaliency("random", { seed: 3 }).options?.seed === 3);
+ * assert(createSaliency("random", { seed: 3 }).options?.seed === 3);
  * ```
  */
 export function createSaliency(

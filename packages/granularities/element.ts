@@ -13,11 +13,12 @@ export type ElementGranularityOptions = LayerPolicyOptions;
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { elementGranularity } from "@sparsegrain/granularities";
  * const grains = elementGranularity().partition({
  *   name: "conv1", kind: "conv2d", shape: [3, 3, 2, 4], values: new Float32Array(72),
  * });
- * console.assert(grains?.count === 72 && grains.maxSize === 1);
+ * assert(grains?.count === 72 && grains.maxSize === 1);
  * ```
  */
 export function elementGranularity(options?: ElementGranularityOptions): Granularity {

@@ -15,11 +15,12 @@ export type FilterGranularityOptions = LayerPolicyOptions;
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { filterGranularity } from "@sparsegrain/granularities";
  * const grains = filterGranularity().partition({
  *   name: "conv1", kind: "conv2d", shape: [3, 3, 2, 4], values: new Float32Array(72),
  * });
- * console.assert(grains?.count === 4 && grains.maxSize === 18);
+ * assert(grains?.count === 4 && grains.maxSize === 18);
  * ```
  */
 export function filterGranularity(options?: FilterGranularityOptions): Granularity {

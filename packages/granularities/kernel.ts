@@ -14,11 +14,12 @@ export type KernelGranularityOptions = LayerPolicyOptions;
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { kernelGranularity } from "@sparsegrain/granularities";
  * const grains = kernelGranularity().partition({
  *   name: "conv1", kind: "conv2d", shape: [3, 3, 2, 4], values: new Float32Array(72),
  * });
- * console.assert(grains?.count === 8 && grains.maxSize === 9);
+ * assert(grains?.count === 8 && grains.maxSize === 9);
  * ```
  */
 export function kernelGranularity(options?: KernelGranularityOptions): Granularity {

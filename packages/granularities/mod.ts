@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { expandGrainMask } from "@sparsegrain/core";
  * import { kernelGranularity, l1Saliency, relativeIndexEncoder } from "@sparsegrain/granularities";
  *
@@ -23,9 +24,9 @@
  * grainMask[best] = 1; // keep the strongest kernel
  * const mask = expandGrainMask(grainMask, grains);
  * const encoded = relativeIndexEncoder().encode(layer, mask, grains);
- * console.assert(encoded.bits.value + encoded.bits.index === 9 * 8 + 4); // one kernel, one index
+ * assert(encoded.bits.value + encoded.bits.index === 9 * 8 + 4); // one kernel, one index
  * const decoded = relativeIndexEncoder().decode(encoded.bytes, grains);
- * console.assert(decoded.filter((v) => v !== 0).length <= 9);
+ * assert(decoded.filter((v) => v !== 0).length <= 9);
  * ```
  *
  * @module

@@ -32,11 +32,12 @@ export interface NmGranularityOptions extends LayerPolicyOptions {
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nmGranularity } from "@sparsegrain/granularities";
  * const grains = nmGranularity({ n: 2, m: 4 }).partition({
  *   name: "conv2", kind: "conv2d", shape: [3, 3, 8, 4], values: new Float32Array(288),
  * });
- * console.assert(grains?.count === 288 && grains.groups?.count === 72 && grains.groups.keep === 2);
+ * assert(grains?.count === 288 && grains.groups?.count === 72 && grains.groups.keep === 2);
  * ```
  */
 export function nmGranularity(options?: NmGranularityOptions): Granularity {

@@ -13,11 +13,12 @@ import { createSaliency, SALIENCY_NAMES } from "./create_saliency.ts";
  * @returns the same registries
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRegistries } from "@sparsegrain/core";
  * import { registerBuiltins } from "@sparsegrain/granularities";
  * const registries = registerBuiltins(createRegistries());
- * console.assert(registries.granularity.get("2d").name === "2d");
- * console.assert(registries.encoder.names().includes("relative-index"));
+ * assert(registries.granularity.get("2d").name === "2d");
+ * assert(registries.encoder.names().includes("relative-index"));
  * ```
  */
 export function registerBuiltins(registries: Registries): Registries {

@@ -23,11 +23,12 @@ export interface VectorGranularityOptions extends LayerPolicyOptions {
  * @returns the granularity
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { vectorGranularity } from "@sparsegrain/granularities";
  * const grains = vectorGranularity({ axis: "row" }).partition({
  *   name: "conv1", kind: "conv2d", shape: [3, 3, 2, 4], values: new Float32Array(72),
  * });
- * console.assert(grains?.count === 24 && grains.maxSize === 3);
+ * assert(grains?.count === 24 && grains.maxSize === 3);
  * ```
  */
 export function vectorGranularity(options?: VectorGranularityOptions): Granularity {

@@ -12,12 +12,13 @@ import type { HwAcceleratorModel } from "./scnn.ts";
  * @returns the model, registered as `"dense"`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { denseModel } from "@sparsegrain/hw-models";
  * const fc = { name: "fc", kind: "dense" as const, shape: [16, 8], values: new Float32Array(128) };
  * const grains = blockGrains([16, 8], [1, 1]);
  * const cost = denseModel().evaluate(fc, new Uint8Array(128), grains, { input: 0.5 });
- * console.assert(cost.products === 128);
+ * assert(cost.products === 128);
  * ```
  */
 export function denseModel(options?: AcceleratorOptions): HwAcceleratorModel {
@@ -42,12 +43,13 @@ export function denseModel(options?: AcceleratorOptions): HwAcceleratorModel {
  * @returns the model, registered as `"dense-opt"`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { denseOptModel } from "@sparsegrain/hw-models";
  * const fc = { name: "fc", kind: "dense" as const, shape: [16, 8], values: new Float32Array(128) };
  * const mask = new Uint8Array(128).fill(1, 0, 64);
  * const cost = denseOptModel().evaluate(fc, mask, blockGrains([16, 8], [1, 1]), { input: 1 });
- * console.assert(cost.products === 64);
+ * assert(cost.products === 64);
  * ```
  */
 export function denseOptModel(options?: AcceleratorOptions): HwAcceleratorModel {

@@ -26,8 +26,9 @@ export interface EnergyTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { HOROWITZ_45NM } from "@sparsegrain/hw-models";
- * console.assert(HOROWITZ_45NM.dram === 640);
+ * assert(HOROWITZ_45NM.dram === 640);
  * ```
  */
 export const HOROWITZ_45NM: EnergyTable = Object.freeze({
@@ -52,9 +53,10 @@ const KEYS = Object.keys(HOROWITZ_45NM) as (keyof EnergyTable)[];
  * @returns a complete, frozen table
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { energyTable } from "@sparsegrain/hw-models";
  * const table = energyTable({ dram: 200 });
- * console.assert(table.dram === 200 && table.sram === 5);
+ * assert(table.dram === 200 && table.sram === 5);
  * ```
  */
 export function energyTable(

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains, createRegistries, expandGrainMask } from "@sparsegrain/core";
  * import { registerAccelerators } from "@sparsegrain/hw-models";
  *
@@ -22,7 +23,7 @@
  * const mask = expandGrainMask(Uint8Array.from({ length: 64 }, (_, i) => i % 3 === 0 ? 1 : 0), kernels);
  * const scnn = registries.accelerator.get("scnn").evaluate(layer, mask, kernels, { input: 0.5 });
  * const dense = registries.accelerator.get("dense").evaluate(layer, mask, kernels, { input: 0.5 });
- * console.assert(scnn.cycles < dense.cycles && scnn.totalEnergy < dense.totalEnergy);
+ * assert(scnn.cycles < dense.cycles && scnn.totalEnergy < dense.totalEnergy);
  * ```
  *
  * @module

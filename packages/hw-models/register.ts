@@ -16,8 +16,9 @@ const FACTORIES: Readonly<Record<string, (options?: AcceleratorOptions) => HwAcc
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ACCELERATOR_NAMES } from "@sparsegrain/hw-models";
- * console.assert(ACCELERATOR_NAMES.join() === "scnn,dense,dense-opt");
+ * assert(ACCELERATOR_NAMES.join() === "scnn,dense,dense-opt");
  * ```
  */
 export const ACCELERATOR_NAMES: readonly string[] = Object.keys(FACTORIES);
@@ -32,9 +33,10 @@ export const ACCELERATOR_NAMES: readonly string[] = Object.keys(FACTORIES);
  * @returns the model
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createAccelerator } from "@sparsegrain/hw-models";
  * const model = createAccelerator("scnn", { merge: "none" });
- * console.assert(model.name === "scnn" && model.options?.merge === "none");
+ * assert(model.name === "scnn" && model.options?.merge === "none");
  * ```
  */
 export function createAccelerator(name: string, options?: AcceleratorOptions): HwAcceleratorModel {
@@ -52,11 +54,12 @@ export function createAccelerator(name: string, options?: AcceleratorOptions): H
  * @returns the models registered
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRegistries } from "@sparsegrain/core";
  * import { registerAccelerators } from "@sparsegrain/hw-models";
  * const registries = createRegistries();
  * registerAccelerators(registries);
- * console.assert(registries.accelerator.names().join() === "scnn,dense,dense-opt");
+ * assert(registries.accelerator.names().join() === "scnn,dense,dense-opt");
  * ```
  */
 export function registerAccelerators(

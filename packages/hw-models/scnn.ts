@@ -20,6 +20,7 @@ export interface HwAcceleratorModel extends AcceleratorModel {
  * @returns the model, registered as `"scnn"`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { scnnModel } from "@sparsegrain/hw-models";
  * const layer = {
@@ -28,7 +29,7 @@ export interface HwAcceleratorModel extends AcceleratorModel {
  *     dilation: [1, 1] as [number, number], padding: "same" as const, groups: 1 },
  * };
  * const cost = scnnModel().evaluate(layer, new Uint8Array(72).fill(1), blockGrains([3, 3, 2, 4], [1, 1, 1, 1]), { input: 1 });
- * console.assert(cost.products === cost.macs);
+ * assert(cost.products === cost.macs);
  * ```
  */
 export function scnnModel(options?: AcceleratorOptions): HwAcceleratorModel {

@@ -34,12 +34,13 @@ type Rank = Record<string, unknown>;
  * @returns the YAML text
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { sparseloopYaml } from "@sparsegrain/hw-models";
  * const fc = { name: "fc", kind: "dense" as const, shape: [8, 4], values: new Float32Array(32) };
  * const mask = new Uint8Array(32).fill(1, 0, 8);
  * const yaml = sparseloopYaml(fc, mask, blockGrains([8, 4], [1, 1]), { input: 0.5 });
- * console.assert(yaml.includes("density: 0.25"));
+ * assert(yaml.includes("density: 0.25"));
  * ```
  */
 export function sparseloopYaml(

@@ -49,11 +49,12 @@ function size(shape: readonly number[]): number {
  * @throws {LayerError} for a name that is not a prunable layer
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractLayerWeights, smallCnn } from "@sparsegrain/models";
  * const model = smallCnn({ seed: 1 });
  * const layers = extractLayerWeights(model);
- * console.assert(layers[0].name === "conv1" && layers[0].values.length === 3 * 3 * 1 * 32);
- * console.assert(layers[0].geometry?.outputHeight === 26);
+ * assert(layers[0].name === "conv1" && layers[0].values.length === 3 * 3 * 1 * 32);
+ * assert(layers[0].geometry?.outputHeight === 26);
  * model.dispose();
  * ```
  */
@@ -82,12 +83,13 @@ export function extractLayerWeights(
  * @throws {LayerError} for an unknown layer or a shape or length mismatch
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractLayerWeights, smallCnn, writeLayerWeights } from "@sparsegrain/models";
  * const model = smallCnn({ seed: 1 });
  * const [conv1] = extractLayerWeights(model, ["conv1"]);
  * conv1.values.fill(0);
  * writeLayerWeights(model, [conv1]);
- * console.assert(extractLayerWeights(model, ["conv1"])[0].values.every((v) => v === 0));
+ * assert(extractLayerWeights(model, ["conv1"])[0].values.every((v) => v === 0));
  * model.dispose();
  * ```
  */
@@ -138,11 +140,12 @@ function checkMask(layer: PrunableLayer, mask: Mask): void {
  * @throws {LayerError} for an unknown layer or a mask of the wrong length
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { maskTensors, smallCnn } from "@sparsegrain/models";
  * const model = smallCnn({ seed: 1 });
  * const t = maskTensors(model, { fc2: new Uint8Array(1280).fill(1) });
- * console.assert(t.fc2.shape.join() === "128,10");
+ * assert(t.fc2.shape.join() === "128,10");
  * tf.dispose(Object.values(t));
  * model.dispose();
  * ```
@@ -172,10 +175,11 @@ export function maskTensors(
  * @throws {LayerError} for an unknown layer or a mask of the wrong length
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyMasks, extractLayerWeights, smallCnn } from "@sparsegrain/models";
  * const model = smallCnn({ seed: 1 });
  * applyMasks(model, { fc2: new Uint8Array(1280) });
- * console.assert(extractLayerWeights(model, ["fc2"])[0].values.every((v) => v === 0));
+ * assert(extractLayerWeights(model, ["fc2"])[0].values.every((v) => v === 0));
  * model.dispose();
  * ```
  */
@@ -223,13 +227,14 @@ export interface QuantizeOptions {
  * @returns the per-layer reports and a `restore()` that puts the float weights back
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extractLayerWeights, quantizeModelWeights, smallCnn } from "@sparsegrain/models";
  * const model = smallCnn({ seed: 1 });
  * const before = extractLayerWeights(model, ["fc2"])[0].values;
  * const q = quantizeModelWeights(model, { bits: 4 });
- * console.assert(q.reports.fc2.bits === 4);
+ * assert(q.reports.fc2.bits === 4);
  * q.restore();
- * console.assert(extractLayerWeights(model, ["fc2"])[0].values.every((v, i) => v === before[i]));
+ * assert(extractLayerWeights(model, ["fc2"])[0].values.every((v, i) => v === before[i]));
  * model.dispose();
  * ```
  */

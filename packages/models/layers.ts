@@ -195,6 +195,7 @@ function collect(layers: readonly tf.layers.Layer[], out: PrunableLayer[]): void
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { prunableLayers } from "@sparsegrain/models";
  *
@@ -207,10 +208,10 @@ function collect(layers: readonly tf.layers.Layer[], out: PrunableLayer[]): void
  * const model = tf.model({ inputs: input, outputs: out });
  *
  * const layers = prunableLayers(model);
- * console.assert(layers.length === 2);
- * console.assert(layers[0].shape.join("x") === "3x3x3x4");
- * console.assert(layers[0].geometry?.outputHeight === 6);
- * console.assert(layers[1].kind === "dense");
+ * assert(layers.length === 2);
+ * assert(layers[0].shape.join("x") === "3x3x3x4");
+ * assert(layers[0].geometry?.outputHeight === 6);
+ * assert(layers[1].kind === "dense");
  * model.dispose();
  * ```
  */

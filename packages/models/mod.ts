@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { prunableLayers } from "@sparsegrain/models";
  *
@@ -13,7 +14,7 @@
  * const input = tf.input({ shape: [4] });
  * const out = tf.layers.dense({ name: "fc", units: 2 }).apply(input) as tf.SymbolicTensor;
  * const model = tf.model({ inputs: input, outputs: out });
- * console.assert(prunableLayers(model)[0].name === "fc");
+ * assert(prunableLayers(model)[0].name === "fc");
  * model.dispose();
  * ```
  *

@@ -101,6 +101,7 @@ function isRunningStatistic(name: string): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel, summarizeModel } from "@sparsegrain/models";
  *
@@ -108,8 +109,8 @@ function isRunningStatistic(name: string): boolean {
  *
  * const model = createModel("lenet5", { init: "zeros" });
  * const summary = summarizeModel(model);
- * console.assert(summary.params === 61706);
- * console.assert(summary.layers[1].grains["2d"] === 6 * 16); // conv2 kernels
+ * assert(summary.params === 61706);
+ * assert(summary.layers[1].grains["2d"] === 6 * 16); // conv2 kernels
  * model.dispose();
  * ```
  */

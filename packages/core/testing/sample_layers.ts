@@ -30,8 +30,9 @@ function geometry(
  * @returns the layers
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sampleLayers } from "@sparsegrain/core/testing";
- * console.assert(sampleLayers(1).length === 6);
+ * assert(sampleLayers(1).length === 6);
  * ```
  */
 export function sampleLayers(seed: number): LayerWeights[] {

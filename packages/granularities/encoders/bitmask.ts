@@ -25,6 +25,7 @@ export interface BitmaskEncoderOptions {
  * @returns the encoder
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { bitmaskEncoder } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [4, 4], values: new Float32Array(16).fill(1) };
@@ -32,7 +33,7 @@ export interface BitmaskEncoderOptions {
  * const mask = new Uint8Array(16);
  * mask.set([1, 1], 0); mask.set([1, 1], 4); // the top-left block
  * const encoded = bitmaskEncoder().encode(layer, mask, grains);
- * console.assert(encoded.bits.index === 4 && encoded.bits.value === 32);
+ * assert(encoded.bits.index === 4 && encoded.bits.value === 32);
  * ```
  */
 export function bitmaskEncoder(options?: BitmaskEncoderOptions): Encoder {

@@ -29,6 +29,7 @@ export interface CsrEncoderOptions {
  * @returns the encoder
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { csrEncoder } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [4, 2], values: new Float32Array(8).fill(1) };
@@ -36,7 +37,7 @@ export interface CsrEncoderOptions {
  * const mask = new Uint8Array([1, 0, 0, 0, 0, 1, 1, 1]);
  * const encoded = csrEncoder().encode(layer, mask, grains);
  * // 2 row pointers of 3 bits, 4 column indices of 2 bits
- * console.assert(encoded.bits.index === 2 * 3 + 4 * 2 && encoded.bits.value === 32);
+ * assert(encoded.bits.index === 2 * 3 + 4 * 2 && encoded.bits.value === 32);
  * ```
  */
 export function csrEncoder(options?: CsrEncoderOptions): Encoder {

@@ -25,12 +25,13 @@ export interface DenseEncoderOptions {
  * @returns the encoder
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { denseEncoder } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [2, 4], values: new Float32Array(8).fill(0.25) };
  * const grains = blockGrains([2, 4], [1, 1]);
  * const encoded = denseEncoder({ valueBits: 8 }).encode(layer, new Uint8Array(8).fill(1), grains);
- * console.assert(encoded.bits.value === 64 && encoded.bits.index === 0);
+ * assert(encoded.bits.value === 64 && encoded.bits.index === 0);
  * ```
  */
 export function denseEncoder(options?: DenseEncoderOptions): Encoder {

@@ -41,6 +41,7 @@ export interface RelativeIndexEncoderOptions {
  * @returns the encoder
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { relativeIndexEncoder } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [1, 20], values: new Float32Array(20).fill(0.5) };
@@ -48,9 +49,9 @@ export interface RelativeIndexEncoderOptions {
  * mask[0] = 1; mask[17] = 1; // a gap of 16 pruned weights: one filler
  * const encoder = relativeIndexEncoder();
  * const encoded = encoder.encode(layer, mask, blockGrains([1, 20], [1, 1]));
- * console.assert(encoded.fillers === 1 && encoded.bits.value === 16 && encoded.bits.filler === 12);
+ * assert(encoded.fillers === 1 && encoded.bits.value === 16 && encoded.bits.filler === 12);
  * const decoded = encoder.decode(encoded.bytes, blockGrains([1, 20], [1, 1]));
- * console.assert(decoded[17] === 0.5 && decoded[16] === 0);
+ * assert(decoded[17] === 0.5 && decoded[16] === 0);
  * ```
  */
 export function relativeIndexEncoder(options?: RelativeIndexEncoderOptions): Encoder {

@@ -9,11 +9,12 @@ import { checkScoreInputs, saturate } from "./_scores.ts";
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { l1Saliency } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [2, 2], values: new Float32Array([1, -2, 3, -4]) };
  * const scores = l1Saliency().score(layer, blockGrains([2, 2], [2, 1]));
- * console.assert(scores[0] === 4 && scores[1] === 6);
+ * assert(scores[0] === 4 && scores[1] === 6);
  * ```
  */
 export function l1Saliency(): SaliencyMetric {

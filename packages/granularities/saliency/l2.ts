@@ -9,11 +9,12 @@ import { checkScoreInputs, saturate } from "./_scores.ts";
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { l2Saliency } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [2, 2], values: new Float32Array([3, 0, 4, 1]) };
  * const scores = l2Saliency().score(layer, blockGrains([2, 2], [2, 1]));
- * console.assert(scores[0] === 5 && scores[1] === 1);
+ * assert(scores[0] === 5 && scores[1] === 1);
  * ```
  */
 export function l2Saliency(): SaliencyMetric {

@@ -9,11 +9,12 @@ import { checkScoreInputs } from "./_scores.ts";
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { maxAbsSaliency } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [2, 2], values: new Float32Array([1, -2, -3, 0.5]) };
  * const scores = maxAbsSaliency().score(layer, blockGrains([2, 2], [2, 1]));
- * console.assert(scores[0] === 3 && scores[1] === 2);
+ * assert(scores[0] === 3 && scores[1] === 2);
  * ```
  */
 export function maxAbsSaliency(): SaliencyMetric {

@@ -9,11 +9,12 @@ import { checkScoreInputs, evenGrains, saturate } from "./_scores.ts";
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { meanAbsSaliency } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [1, 3], values: new Float32Array([1, -3, 4]) };
  * const scores = meanAbsSaliency().score(layer, blockGrains([1, 3], [1, 2])); // sizes 2 and 1
- * console.assert(scores[0] === 2 && scores[1] === 4);
+ * assert(scores[0] === 2 && scores[1] === 4);
  * ```
  */
 export function meanAbsSaliency(): SaliencyMetric {

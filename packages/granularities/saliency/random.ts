@@ -22,12 +22,13 @@ export interface RandomSaliencyOptions {
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { randomSaliency } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [4, 4], values: new Float32Array(16) };
  * const a = randomSaliency({ seed: 7 }).score(layer, blockGrains([4, 4], [1, 1]));
  * const b = randomSaliency({ seed: 7 }).score(layer, blockGrains([4, 4], [1, 1]));
- * console.assert(a.join() === b.join() && a.every((s) => s >= 0 && s < 1));
+ * assert(a.join() === b.join() && a.every((s) => s >= 0 && s < 1));
  * ```
  */
 export function randomSaliency(options?: RandomSaliencyOptions): SaliencyMetric {

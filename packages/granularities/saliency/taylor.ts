@@ -11,12 +11,13 @@ import { checkScoreInputs, saturate } from "./_scores.ts";
  * @returns the metric
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { blockGrains } from "@sparsegrain/core";
  * import { taylorSaliency } from "@sparsegrain/granularities";
  * const layer = { name: "fc", kind: "dense" as const, shape: [1, 2], values: new Float32Array([2, -3]) };
  * const gradients = new Float32Array([0.5, 1]);
  * const scores = taylorSaliency().score(layer, blockGrains([1, 2], [1, 1]), { gradients });
- * console.assert(scores[0] === 1 && scores[1] === 3);
+ * assert(scores[0] === 1 && scores[1] === 3);
  * ```
  */
 export function taylorSaliency(): SaliencyMetric {

@@ -32,10 +32,11 @@ let threadsInUse = 0;
  * @returns a promise that resolves once `tf.getBackend() === "wasm"`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { setupWasmBackend } from "@sparsegrain/models";
  * await setupWasmBackend();
- * console.assert(tf.getBackend() === "wasm");
+ * assert(tf.getBackend() === "wasm");
  * ```
  */
 export function setupWasmBackend(options: WasmBackendOptions = {}): Promise<void> {
@@ -101,9 +102,10 @@ function wasmThreads(): number {
  * @returns the thread count
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setupWasmBackend, wasmBackendThreads } from "@sparsegrain/models";
  * await setupWasmBackend();
- * console.assert(wasmBackendThreads() >= 1);
+ * assert(wasmBackendThreads() >= 1);
  * ```
  */
 export function wasmBackendThreads(): number {

@@ -747,11 +747,12 @@ const OVERRIDDEN = [
  * {@link WASM_TRAINING_KERNELS}
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import "@tensorflow/tfjs-backend-wasm";
  * import { registerWasmTrainingKernels } from "@sparsegrain/models";
  * registerWasmTrainingKernels();
- * console.assert(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined);
+ * assert(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined);
  * ```
  */
 export function registerWasmTrainingKernels(): void {

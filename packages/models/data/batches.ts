@@ -58,11 +58,12 @@ export interface Batch {
  * @returns the normalisation
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { channelStatistics, type ImageSet } from "@sparsegrain/models";
  * const set: ImageSet = { name: "t", images: new Uint8Array([0, 255]), labels: new Uint8Array(2),
  *   count: 2, height: 1, width: 1, channels: 1, classes: 1 };
  * const s = channelStatistics(set);
- * console.assert(s.mean[0] === 0.5 && s.std[0] === 0.5);
+ * assert(s.mean[0] === 0.5 && s.std[0] === 0.5);
  * ```
  */
 export function channelStatistics(set: ImageSet): Normalization {
@@ -123,11 +124,12 @@ function checkOptions(set: ImageSet, options: BatchOptions): void {
  * @returns a generator of batches covering the set once (an epoch)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { imageBatches, type ImageSet } from "@sparsegrain/models";
  * const set: ImageSet = { name: "t", images: new Uint8Array([0, 51, 255]), labels: new Uint8Array([2, 1, 0]),
  *   count: 3, height: 1, width: 1, channels: 1, classes: 3 };
  * const sizes = [...imageBatches(set, { batchSize: 2 })].map((b) => b.size);
- * console.assert(sizes.join() === "2,1");
+ * assert(sizes.join() === "2,1");
  * ```
  */
 export function* imageBatches(set: ImageSet, options: BatchOptions): Generator<Batch> {

@@ -47,12 +47,13 @@ const MISSING =
  * @throws {DatasetError} when the length is not a whole number of records or a label is not 0..9
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeCifar10Batch } from "@sparsegrain/models";
  * const record = new Uint8Array(3073);
  * record[0] = 7;
  * record[1 + 1024] = 200; // green of pixel 0
  * const b = decodeCifar10Batch(record);
- * console.assert(b.labels[0] === 7 && b.images[1] === 200);
+ * assert(b.labels[0] === 7 && b.images[1] === 200);
  * ```
  */
 export function decodeCifar10Batch(
@@ -134,9 +135,10 @@ async function readSet(dir: string, files: string[], name: string): Promise<Imag
  * @throws {DatasetError} when files are missing (saying where to get them) or invalid
  * @example
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { loadCifar10 } from "@sparsegrain/models";
  * const { train } = await loadCifar10({ dir: "data/cifar-10-batches-bin" });
- * console.assert(train.count === 50000);
+ * assert(train.count === 50000);
  * ```
  */
 export async function loadCifar10(options: Cifar10Options = {}): Promise<ImageDataset> {

@@ -91,12 +91,13 @@ function fileIn(dir: string, base: string): string | undefined {
  * @throws {DatasetError} naming the first missing file, with how to install the dataset
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatasetError } from "@sparsegrain/core";
  * import { locateFashionMnist } from "@sparsegrain/models";
  * try {
  *   locateFashionMnist("/nonexistent");
  * } catch (e) {
- *   console.assert(e instanceof DatasetError && e.message.includes("apt-get install"));
+ *   assert(e instanceof DatasetError && e.message.includes("apt-get install"));
  * }
  * ```
  */
@@ -181,9 +182,10 @@ async function split(dir: string, images: string, labels: string, name: string):
  * (naming the file)
  * @example
  * ```ts ignore
+ * import assert from "node:assert/strict";
  * import { loadFashionMnist } from "@sparsegrain/models";
  * const { train, test } = await loadFashionMnist();
- * console.assert(train.count === 60000 && test.count === 10000);
+ * assert(train.count === 60000 && test.count === 10000);
  * ```
  */
 export async function loadFashionMnist(options: FashionMnistOptions = {}): Promise<ImageDataset> {

@@ -46,9 +46,10 @@ const TYPES: Record<number, { bytes: number; name: string }> = {
  * @throws {DatasetError} on a bad magic, an unknown type, or a truncated or oversized file
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeIdx, encodeIdx } from "@sparsegrain/models";
  * const idx = decodeIdx(encodeIdx([2, 2], new Uint8Array([1, 2, 3, 4])));
- * console.assert(idx.magic === 2050 && idx.data[3] === 4);
+ * assert(idx.magic === 2050 && idx.data[3] === 4);
  * ```
  */
 export function decodeIdx(bytes: Uint8Array, path = "<bytes>"): IdxArray {
@@ -145,9 +146,10 @@ function typeOf(data: IdxData): number {
  * @returns the file contents
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeIdx } from "@sparsegrain/models";
  * const bytes = encodeIdx([3], new Uint8Array([7, 8, 9]));
- * console.assert(bytes.length === 8 + 3 && bytes[3] === 1);
+ * assert(bytes.length === 8 + 3 && bytes[3] === 1);
  * ```
  */
 export function encodeIdx(dims: readonly number[], data: IdxData): Uint8Array {
@@ -192,10 +194,11 @@ export function encodeIdx(dims: readonly number[], data: IdxData): Uint8Array {
  * a valid IDX file
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeIdx, readIdx } from "@sparsegrain/models";
  * const path = await Deno.makeTempFile({ suffix: ".idx" });
  * await Deno.writeFile(path, encodeIdx([2], new Uint8Array([5, 6])));
- * console.assert((await readIdx(path)).data[1] === 6);
+ * assert((await readIdx(path)).data[1] === 6);
  * await Deno.remove(path);
  * ```
  */

@@ -37,11 +37,12 @@ export interface ImageSet {
  * @returns the selected images and labels
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { selectImages, type ImageSet } from "@sparsegrain/models";
  * const set: ImageSet = { name: "t", images: new Uint8Array([1, 2, 3]), labels: new Uint8Array([0, 1, 0]),
  *   count: 3, height: 1, width: 1, channels: 1, classes: 2 };
  * const two = selectImages(set, [2, 0]);
- * console.assert(two.count === 2 && two.images[0] === 3);
+ * assert(two.count === 2 && two.images[0] === 3);
  * ```
  */
 export function selectImages(

@@ -19,9 +19,10 @@ export const DATASET_NAMES: readonly string[] = ["fashion-mnist", "cifar10"];
  * @throws {ConfigError} for an unknown name; {@link DatasetError} for missing or bad files
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ConfigError } from "@sparsegrain/core";
  * import { loadDataset } from "@sparsegrain/models";
- * await loadDataset("imagenet").catch((e) => console.assert(e instanceof ConfigError));
+ * await loadDataset("imagenet").catch((e) => assert(e instanceof ConfigError));
  * ```
  */
 export function loadDataset(name: string, options: { dir?: string } = {}): Promise<ImageDataset> {

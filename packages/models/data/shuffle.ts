@@ -14,10 +14,11 @@ import { seededRandom } from "@sparsegrain/core";
  * @returns the permutation
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { shuffledIndices } from "@sparsegrain/models";
  * const p = shuffledIndices(5, 1);
- * console.assert([...p].sort().join() === "0,1,2,3,4");
- * console.assert(p.join() === shuffledIndices(5, 1).join());
+ * assert([...p].sort().join() === "0,1,2,3,4");
+ * assert(p.join() === shuffledIndices(5, 1).join());
  * ```
  */
 export function shuffledIndices(n: number, seed: number): Int32Array {

@@ -35,11 +35,12 @@ export interface SplitOptions {
  * @returns the two parts, each in shuffled order
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitImages, type ImageSet } from "@sparsegrain/models";
  * const set: ImageSet = { name: "t", images: new Uint8Array(10), labels: new Uint8Array(10),
  *   count: 10, height: 1, width: 1, channels: 1, classes: 1 };
  * const { train, validation } = splitImages(set, { validation: 0.2, seed: 3 });
- * console.assert(train.count === 8 && validation.count === 2);
+ * assert(train.count === 8 && validation.count === 2);
  * ```
  */
 export function splitImages(
@@ -63,10 +64,11 @@ export function splitImages(
  * @returns the subset, in shuffled order
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { subsetImages, type ImageSet } from "@sparsegrain/models";
  * const set: ImageSet = { name: "t", images: new Uint8Array(10), labels: new Uint8Array(10),
  *   count: 10, height: 1, width: 1, channels: 1, classes: 1 };
- * console.assert(subsetImages(set, 3).count === 3);
+ * assert(subsetImages(set, 3).count === 3);
  * ```
  */
 export function subsetImages(set: ImageSet, count: number, seed = 0): ImageSet {

@@ -291,6 +291,7 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel, fileIOHandler } from "@sparsegrain/models";
  *
@@ -300,7 +301,7 @@ async function load(dir: string): Promise<tf.io.ModelArtifacts> {
  * const model = createModel("lenet5", { seed: 1 });
  * await model.save(fileIOHandler(`${dir}/lenet5`));
  * const loaded = await tf.loadLayersModel(fileIOHandler(`${dir}/lenet5`));
- * console.assert(loaded.countParams() === model.countParams());
+ * assert(loaded.countParams() === model.countParams());
  * model.dispose();
  * loaded.dispose();
  * await Deno.remove(dir, { recursive: true });

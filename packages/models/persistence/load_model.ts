@@ -33,6 +33,7 @@ function zeroInitializers(value: unknown): unknown {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel, loadModel, saveModel } from "@sparsegrain/models";
  *
@@ -42,7 +43,7 @@ function zeroInitializers(value: unknown): unknown {
  * const model = createModel("convnet", { seed: 1 });
  * await saveModel(model, dir);
  * const loaded = await loadModel(dir);
- * console.assert(loaded.getLayer("conv1").getWeights()[0].shape[0] === 5);
+ * assert(loaded.getLayer("conv1").getWeights()[0].shape[0] === 5);
  * model.dispose();
  * loaded.dispose();
  * await Deno.remove(dir, { recursive: true });
@@ -95,6 +96,7 @@ function describeShape(shape: readonly number[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel, loadWeights, saveModel } from "@sparsegrain/models";
  *
@@ -107,7 +109,7 @@ function describeShape(shape: readonly number[]): string {
  * await loadWeights(fresh, dir);
  * const a = trained.getLayer("fc3").getWeights()[0].dataSync();
  * const b = fresh.getLayer("fc3").getWeights()[0].dataSync();
- * console.assert(a.every((v, i) => v === b[i]));
+ * assert(a.every((v, i) => v === b[i]));
  * trained.dispose();
  * fresh.dispose();
  * await Deno.remove(dir, { recursive: true });

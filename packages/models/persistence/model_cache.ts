@@ -99,11 +99,12 @@ function canonical(value: unknown, path: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { modelCacheKey } from "@sparsegrain/models";
  *
  * const a = await modelCacheKey({ architecture: "convnet", dataset: { name: "fmnist" }, training: { epochs: 3, lr: 1e-3 } });
  * const b = await modelCacheKey({ architecture: "convnet", dataset: { name: "fmnist" }, training: { lr: 1e-3, epochs: 3 } });
- * console.assert(a === b && a.length === 64);
+ * assert(a === b && a.length === 64);
  * ```
  */
 export async function modelCacheKey(input: ModelCacheKeyInput): Promise<string> {
@@ -132,6 +133,7 @@ function checkKey(key: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel, modelCache, modelCacheKey } from "@sparsegrain/models";
  *
@@ -139,11 +141,11 @@ function checkKey(key: string): void {
  *
  * const cache = modelCache(await Deno.makeTempDir());
  * const key = await modelCacheKey({ architecture: "lenet5", dataset: "demo", training: { epochs: 1 } });
- * console.assert((await cache.get(key)) === undefined);
+ * assert((await cache.get(key)) === undefined);
  * const model = createModel("lenet5", { seed: 1 });
  * await cache.put(key, model, { accuracy: 0.9 });
  * const hit = await cache.get(key);
- * console.assert(hit?.meta.accuracy === 0.9);
+ * assert(hit?.meta.accuracy === 0.9);
  * model.dispose();
  * hit?.model.dispose();
  * await Deno.remove(cache.dir, { recursive: true });

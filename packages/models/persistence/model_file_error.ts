@@ -12,10 +12,11 @@ import { UserError } from "@sparsegrain/core";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ModelFileError } from "@sparsegrain/models";
  *
  * const e = new ModelFileError("load", "runs/m", "model.json is missing: save the model first");
- * console.assert(e.message === 'Cannot load model "runs/m": model.json is missing: save the model first');
+ * assert(e.message === 'Cannot load model "runs/m": model.json is missing: save the model first');
  * ```
  */
 export class ModelFileError extends UserError {

@@ -27,6 +27,7 @@ export interface SavedModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel, loadModel, saveModel } from "@sparsegrain/models";
  *
@@ -35,9 +36,9 @@ export interface SavedModel {
  * const dir = await Deno.makeTempDir();
  * const model = createModel("lenet5", { seed: 1 });
  * const saved = await saveModel(model, `${dir}/lenet5`, { metadata: { note: "baseline" } });
- * console.assert(saved.weightBytes === 61706 * 4);
+ * assert(saved.weightBytes === 61706 * 4);
  * const loaded = await loadModel(`${dir}/lenet5`);
- * console.assert(loaded.getUserDefinedMetadata()?.["note" as never] === "baseline");
+ * assert(loaded.getUserDefinedMetadata()?.["note" as never] === "baseline");
  * model.dispose();
  * loaded.dispose();
  * await Deno.remove(dir, { recursive: true });

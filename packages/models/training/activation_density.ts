@@ -39,13 +39,14 @@ export interface MeasuredDensity extends ActivationDensity {
  * @throws {ConfigError} when the model does not fit the set
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { measureActivationDensity, setupWasmBackend, smallCnn, type ImageSet } from "@sparsegrain/models";
  * await setupWasmBackend();
  * const set: ImageSet = { name: "half", images: new Uint8Array(2 * 784).map((_, i) => (i % 2) * 255),
  *   labels: new Uint8Array([0, 1]), count: 2, height: 28, width: 28, channels: 1, classes: 10 };
  * const model = smallCnn({ seed: 1 });
  * const d = measureActivationDensity(model, set);
- * console.assert(d.conv1.input === 0.5 && d.fc2.perChannel.length === 128);
+ * assert(d.conv1.input === 0.5 && d.fc2.perChannel.length === 128);
  * model.dispose();
  * ```
  */

@@ -44,13 +44,14 @@ export interface Evaluation {
  * @throws {ConfigError} when the model's input or output does not fit the set
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateModel, setupWasmBackend, smallCnn, type ImageSet } from "@sparsegrain/models";
  * await setupWasmBackend();
  * const set: ImageSet = { name: "zeros", images: new Uint8Array(4 * 784), labels: new Uint8Array([0, 1, 2, 3]),
  *   count: 4, height: 28, width: 28, channels: 1, classes: 10 };
  * const model = smallCnn({ seed: 1 });
  * const e = evaluateModel(model, set);
- * console.assert(e.count === 4 && e.top1 <= e.top5);
+ * assert(e.count === 4 && e.top1 <= e.top5);
  * model.dispose();
  * ```
  */

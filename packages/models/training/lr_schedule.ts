@@ -37,9 +37,10 @@ export type LrSchedule =
  * @throws {ConfigError} for an unknown schedule or bad parameters
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { learningRateAt } from "@sparsegrain/models";
- * console.assert(learningRateAt({ name: "step", every: 10, gamma: 0.5 }, 0.1, 25, 30) === 0.025);
- * console.assert(learningRateAt({ name: "cosine" }, 0.1, 30, 30) === 0);
+ * assert(learningRateAt({ name: "step", every: 10, gamma: 0.5 }, 0.1, 25, 30) === 0.025);
+ * assert(learningRateAt({ name: "cosine" }, 0.1, 30, 30) === 0);
  * ```
  */
 export function learningRateAt(

@@ -106,13 +106,14 @@ function fill(spec: OptimizerSpec): Required<SgdSpec> | Required<AdamSpec> {
  * @throws {ConfigError} for an unknown name or an out-of-range hyper-parameter
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createOptimizer } from "@sparsegrain/models";
  * const w = tf.variable(tf.tensor1d([1, 2, 3]));
  * const opt = createOptimizer({ name: "sgd", momentum: 0.9 });
  * const g = tf.tensor1d([0.5, 0.5, 0.5]);
  * opt.step([{ variable: w, mask: new Uint8Array([1, 0, 1]) }], [g], 0.1);
- * console.assert(w.dataSync()[1] === 0);
+ * assert(w.dataSync()[1] === 0);
  * tf.dispose([w, g]);
  * opt.dispose();
  * ```

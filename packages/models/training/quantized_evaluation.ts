@@ -35,13 +35,14 @@ export interface QuantizedEvaluation extends Evaluation {
  * @returns the evaluation and per-layer quantisation reports
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { evaluateQuantized, setupWasmBackend, smallCnn, type ImageSet } from "@sparsegrain/models";
  * await setupWasmBackend();
  * const set: ImageSet = { name: "t", images: new Uint8Array(2 * 784).fill(9), labels: new Uint8Array([0, 1]),
  *   count: 2, height: 28, width: 28, channels: 1, classes: 10 };
  * const model = smallCnn({ seed: 1 });
  * const e = evaluateQuantized(model, set, { bits: 8 });
- * console.assert(e.bits === 8 && e.quantization.conv1.bits === 8);
+ * assert(e.bits === 8 && e.quantization.conv1.bits === 8);
  * model.dispose();
  * ```
  */

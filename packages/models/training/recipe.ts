@@ -13,8 +13,9 @@ import type { TrainOptions } from "./train.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_TRAINING } from "@sparsegrain/models";
- * console.assert(DEFAULT_TRAINING.epochs === 10);
+ * assert(DEFAULT_TRAINING.epochs === 10);
  * ```
  */
 export const DEFAULT_TRAINING: Readonly<

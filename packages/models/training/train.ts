@@ -142,13 +142,14 @@ const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  * @throws {ConfigError} for bad options or a model that does not fit the data
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { setupWasmBackend, smallCnn, trainModel, type ImageSet } from "@sparsegrain/models";
  * await setupWasmBackend();
  * const set: ImageSet = { name: "tiny", images: new Uint8Array(8 * 784).map((_, i) => i % 251),
  *   labels: new Uint8Array([0, 1, 2, 3, 4, 5, 6, 7]), count: 8, height: 28, width: 28, channels: 1, classes: 10 };
  * const model = smallCnn({ seed: 1 });
  * const result = await trainModel(model, set, { epochs: 1, batchSize: 4 });
- * console.assert(result.steps === 2 && result.history.length === 1);
+ * assert(result.steps === 2 && result.history.length === 1);
  * model.dispose();
  * ```
  */

@@ -23,13 +23,14 @@ export interface AlexNetOptions extends ModelOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { alexnet } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = alexnet({ inputShape: [67, 67, 3], classes: 10, init: "zeros" });
- * console.assert(model.getLayer("fc8").outputShape[1] === 10);
+ * assert(model.getLayer("fc8").outputShape[1] === 10);
  * model.dispose();
  * ```
  */
@@ -67,6 +68,7 @@ export function alexnet(options: AlexNetOptions = {}): LayersModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { alexnetCaffe, prunableLayers } from "@sparsegrain/models";
  *
@@ -74,7 +76,7 @@ export function alexnet(options: AlexNetOptions = {}): LayersModel {
  *
  * const model = alexnetCaffe({ inputShape: [67, 67, 3], classes: 10, init: "zeros" });
  * const conv2 = prunableLayers(model)[1];
- * console.assert(conv2.shape.join("x") === "5x5x48x256" && conv2.geometry?.groups === 2);
+ * assert(conv2.shape.join("x") === "5x5x48x256" && conv2.geometry?.groups === 2);
  * model.dispose();
  * ```
  */

@@ -27,13 +27,14 @@ export interface ConvNetOptions extends ModelOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { convnet } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = convnet({ seed: 0 });
- * console.assert(model.countParams() === 468330);
+ * assert(model.countParams() === 468330);
  * model.dispose();
  * ```
  */

@@ -140,9 +140,10 @@ const COMMON_OPTIONS: readonly string[] = ["inputShape", "classes", "init", "see
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { modelNames } from "@sparsegrain/models";
  *
- * console.assert(modelNames().includes("vgg16"));
+ * assert(modelNames().includes("vgg16"));
  * ```
  */
 export function modelNames(): string[] {
@@ -161,13 +162,14 @@ export function modelNames(): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { createModel } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = createModel("convnet", { seed: 1 });
- * console.assert(model.getLayer("conv1").outputShape[3] === 32);
+ * assert(model.getLayer("conv1").outputShape[3] === 32);
  * model.dispose();
  * ```
  */

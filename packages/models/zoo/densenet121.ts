@@ -42,13 +42,14 @@ function transition(b: Builder, x: Sym, name: string): Sym {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { densenet121 } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = densenet121({ inputShape: [64, 64, 3], classes: 10, init: "zeros" });
- * console.assert(model.getLayer("norm5").outputShape[3] === 1024);
+ * assert(model.getLayer("norm5").outputShape[3] === 1024);
  * model.dispose();
  * ```
  */

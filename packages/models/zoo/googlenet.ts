@@ -54,13 +54,14 @@ function inception(b: Builder, x: Sym, id: string): Sym {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { googlenet } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = googlenet({ inputShape: [64, 64, 3], classes: 10, init: "zeros" });
- * console.assert(model.getLayer("inception_5b_output").outputShape[3] === 1024);
+ * assert(model.getLayer("inception_5b_output").outputShape[3] === 1024);
  * model.dispose();
  * ```
  */

@@ -17,13 +17,14 @@ import type { ModelOptions } from "./model_options.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { lenet5 } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = lenet5();
- * console.assert(model.countParams() === 61706);
+ * assert(model.countParams() === 61706);
  * model.dispose();
  * ```
  */

@@ -40,13 +40,14 @@ function basicBlock(b: Builder, x: Sym, name: string, width: number, stride: num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { resnet20 } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = resnet20({ inputShape: [28, 28, 1] });
- * console.assert(model.getLayer("layer3_2_conv2").outputShape[1] === 7);
+ * assert(model.getLayer("layer3_2_conv2").outputShape[1] === 7);
  * model.dispose();
  * ```
  */

@@ -43,13 +43,14 @@ function bottleneck(b: Builder, x: Sym, name: string, width: number, stride: num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { resnet50 } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = resnet50({ inputShape: [64, 64, 3], classes: 10, init: "zeros" });
- * console.assert(model.getLayer("layer4_2_conv3").outputShape[3] === 2048);
+ * assert(model.getLayer("layer4_2_conv3").outputShape[3] === 2048);
  * model.dispose();
  * ```
  */

@@ -17,13 +17,14 @@ import type { ModelOptions } from "./model_options.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { smallCnn } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = smallCnn();
- * console.assert(model.countParams() === 225034);
+ * assert(model.countParams() === 225034);
  * model.dispose();
  * ```
  */

@@ -33,13 +33,14 @@ const STAGES: readonly (readonly number[])[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { vgg16 } from "@sparsegrain/models";
  *
  * await tf.ready();
  *
  * const model = vgg16({ inputShape: [32, 32, 3], classes: 10, init: "zeros" });
- * console.assert(model.getLayer("conv5_3").outputShape[1] === 2);
+ * assert(model.getLayer("conv5_3").outputShape[1] === 2);
  * model.dispose();
  * ```
  */
