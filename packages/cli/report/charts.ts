@@ -72,6 +72,34 @@ function facetedSpec(
   return { $schema: SCHEMA, title, data: { values }, facet, spec, resolve, config: CONFIG };
 }
 
+/**
+ * The layer of one dot per seed (top-1 against `x`) drawn under the lines through the seed means,
+ * to show the spread; `precision` keeps only the rows of one precision.
+ */
+function seedDots(
+  lines: readonly ResultLine[],
+  x: string,
+  tooltip: readonly Record<string, string>[],
+  precision?: string,
+): Record<string, unknown> {
+  return {
+    ...(precision ? { transform: [{ filter: `datum.precision == '${precision}'` }] } : {}),
+    mark: { type: "point", size: 18, opacity: 0.55 },
+    encoding: {
+      x: { field: x, type: "quantitative" },
+      y: { field: "top1", type: "quantitative" },
+      color: granularityColor(lines),
+      tooltip: [
+        { field: "granularity" },
+        { field: "densityLabel", title: "density" },
+        { field: "seed" },
+        { field: "top1", title: "top-1 (%)" },
+        ...tooltip,
+      ],
+    },
+  };
+}
+
 /** Builds every chart that has data. */
 export function buildCharts(lines: readonly ResultLine[], options: ReportOptions): Chart[] {
   const charts = [
@@ -160,23 +188,7 @@ function accuracyChart(lines: readonly ResultLine[], options: ReportOptions): Ch
               ],
             },
           },
-          {
-            // One dot per seed (float32 weights), to show the spread around the mean.
-            transform: [{ filter: "datum.precision == 'float32'" }],
-            mark: { type: "point", size: 18, opacity: 0.55 },
-            encoding: {
-              x: { field: "sparsity", type: "quantitative" },
-              y: { field: "top1", type: "quantitative" },
-              color: granularityColor(lines),
-              tooltip: [
-                { field: "granularity" },
-                { field: "densityLabel", title: "density" },
-                { field: "seed" },
-                { field: "top1", title: "top-1 (%)" },
-                { field: "baseline", title: "baseline (%)" },
-              ],
-            },
-          },
+          seedDots(lines, "sparsity", [{ field: "baseline", title: "baseline (%)" }], "float32"),
         ],
       },
       { scale: { y: "independent" } },
@@ -239,22 +251,7 @@ function compressionChart(lines: readonly ResultLine[], options: ReportOptions):
               ],
             },
           },
-          {
-            // One dot per seed.
-            mark: { type: "point", size: 18, opacity: 0.55 },
-            encoding: {
-              x: { field: "compression", type: "quantitative" },
-              y: { field: "top1", type: "quantitative" },
-              color: granularityColor(lines),
-              tooltip: [
-                { field: "granularity" },
-                { field: "densityLabel", title: "density" },
-                { field: "seed" },
-                { field: "compression", title: "compression (x)" },
-                { field: "top1", title: "top-1 (%)" },
-              ],
-            },
-          },
+          seedDots(lines, "compression", [{ field: "compression", title: "compression (x)" }]),
         ],
       },
       { scale: { y: "independent", x: "independent" } },

@@ -13,6 +13,23 @@ import {
   prunedStorage,
 } from "./data.ts";
 
+/** A storage record under the encoder "ri" holding only a stream length. */
+function storage(bits: number) {
+  return {
+    ri: {
+      bits,
+      value: 0,
+      index: 0,
+      filler: 0,
+      header: 0,
+      padding: 0,
+      fillers: 0,
+      bitsPerKept: 0,
+      compression: 0,
+    },
+  };
+}
+
 /** A hand-made accuracy point: only the fields the iso-accuracy table reads. */
 function point(
   granularity: string,
@@ -50,19 +67,7 @@ function point(
         baselineTop1Quantized: 0.9,
         testImages: 100,
       },
-      storage: {
-        ri: {
-          bits,
-          value: 0,
-          index: 0,
-          filler: 0,
-          header: 0,
-          padding: 0,
-          fillers: 0,
-          bitsPerKept: 0,
-          compression: 0,
-        },
-      },
+      storage: storage(bits),
       cost: {},
       activation: "measured",
       weights: "trained",
@@ -130,19 +135,6 @@ Deno.test("csvField() quotes commas, quotes and newlines", () => {
 });
 
 Deno.test("pruned-layer sparsity and storage leave the dense layers out; baselines are seed means", () => {
-  const storage = (bits: number) => ({
-    ri: {
-      bits,
-      value: 0,
-      index: 0,
-      filler: 0,
-      header: 0,
-      padding: 0,
-      fillers: 0,
-      bitsPerKept: 0,
-      compression: 0,
-    },
-  });
   const layer = (name: string, pruned: boolean, elements: number, kept: number, bits: number) => ({
     name,
     kind: "conv2d",

@@ -15,7 +15,7 @@ import { accuracyRunner } from "./accuracy.ts";
 import type { PoolReply, PoolRequest } from "./pool.ts";
 import type { PoolTask } from "./pool_tasks.ts";
 import { type AccuracyPoint, studyUnits, type WeightFreePoint, type WorkUnit } from "./points.ts";
-import { heInitLayers, type LayerShape, runWeightFreePoint } from "./weight_free.ts";
+import { type WeightFreeRunner, weightFreeRunner } from "./weight_free.ts";
 
 type Init = Extract<PoolRequest, { type: "init" }>;
 
@@ -52,9 +52,9 @@ let state:
     units: Map<string, WorkUnit>;
     done: Set<string>;
     accuracy: ReturnType<typeof accuracyRunner>;
+    weightFree: WeightFreeRunner;
   }
   | undefined;
-let cached: { key: string; layers: ReturnType<typeof heInitLayers> } | undefined;
 
 async function start(init: Init): Promise<void> {
   await tfReady();
@@ -73,19 +73,20 @@ async function start(init: Init): Promise<void> {
     units: new Map(studyUnits(study).map((u) => [u.id, u])),
     done: new Set(init.done),
     accuracy: accuracyRunner(),
+    weightFree: weightFreeRunner(study, (p) => init.shapes[JSON.stringify(p.model)]),
   };
 }
 
 async function run(task: PoolTask): Promise<void> {
   if (!state) throw new Error("A sweep worker got a task before its study");
-  const { study, init, units, done, accuracy } = state;
+  const { study, init, units, done, accuracy, weightFree } = state;
   const unit = units.get(task.unit);
   if (!unit) throw new Error(`A sweep worker got an unknown unit ${task.unit}`);
   if (task.kind === "baseline") {
     const first = unit.points[0] as AccuracyPoint;
     await accuracy.prepare(study, first.model, first.seed, progress);
   } else if (task.kind === "chain") {
-    cached = undefined; // a chain needs the memory more than the next weight-free point
+    weightFree.release(); // a chain needs the memory more than the next weight-free point
     await accuracy.runChain(study, unit.points as AccuracyPoint[], {
       out: init.out,
       done,
@@ -93,20 +94,8 @@ async function run(task: PoolTask): Promise<void> {
       emit,
     });
   } else {
-    const p = unit.points[0] as WeightFreePoint;
-    progress.point(p.id, p.half);
-    const t0 = performance.now();
-    const key = `${JSON.stringify(p.model)}/s${p.seed}`;
-    let generateMs = 0;
-    if (cached?.key !== key) {
-      cached = undefined; // release the previous model's weights first
-      const shapes: LayerShape[] = init.shapes[JSON.stringify(p.model)];
-      progress.detail(`${p.id}: generating seeded weights`, true);
-      cached = { key, layers: heInitLayers(shapes, p.seed) };
-      generateMs = performance.now() - t0;
-    }
-    const line = runWeightFreePoint(study, p, cached.layers, generateMs);
-    await emit(line, performance.now() - t0);
+    const { line, ms } = weightFree.run(unit.points[0] as WeightFreePoint, progress);
+    await emit(line, ms);
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type LayerWeights, UserError } from "@sparsegrain/core";
+import { UserError } from "@sparsegrain/core";
 import { join } from "node:path";
 import type { Study } from "../config/load.ts";
 import type { Progress } from "../progress.ts";
@@ -26,12 +26,11 @@ import type { UnitPool } from "./pool.ts";
 import { poolTasks } from "./pool_tasks.ts";
 import { studyUnits } from "./points.ts";
 import {
-  heInitLayers,
   type LayerShape,
   type ModelShapes,
   resolveActivation,
   resolveDensity,
-  runWeightFreePoint,
+  weightFreeRunner,
 } from "./weight_free.ts";
 
 /** Runs the accuracy half's chains (trained networks). */
@@ -185,20 +184,10 @@ export async function runSweep(
     return write;
   };
 
-  let cached: { key: string; layers: LayerWeights[] } | undefined;
+  const weightFree = weightFreeRunner(study, shapesOf);
   const runWeightFree = async (p: WeightFreePoint) => {
-    progress.point(p.id, p.half);
-    const t0 = performance.now();
-    const key = `${JSON.stringify(p.model)}/s${p.seed}`;
-    let generateMs = 0;
-    if (cached?.key !== key) {
-      cached = undefined; // release the previous model's weights first
-      progress.detail(`${p.id}: generating seeded weights`, true);
-      cached = { key, layers: heInitLayers(shapesOf(p), p.seed) };
-      generateMs = performance.now() - t0;
-    }
-    const line = runWeightFreePoint(study, p, cached.layers, generateMs);
-    await emit(line, performance.now() - t0);
+    const { line, ms } = weightFree.run(p, progress);
+    await emit(line, ms);
   };
   const runChains = async (chains: readonly WorkUnit[]) => {
     for (const unit of chains) {
@@ -229,11 +218,11 @@ export async function runSweep(
     });
   } else {
     for (const p of wfTodo) await runWeightFree(p);
-    cached = undefined;
+    weightFree.release();
     await runChains(chains);
   }
   await writes;
-  cached = undefined;
+  weightFree.release();
   progress.finish();
 
   const { lines } = await readResults(resultsPath);

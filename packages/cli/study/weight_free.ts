@@ -8,6 +8,7 @@
  */
 import { heNormalWeights, type LayerWeights, pruneLayers, UserError } from "@sparsegrain/core";
 import type { Study } from "../config/load.ts";
+import type { Progress } from "../progress.ts";
 import { type DensityMap, resolveDensityMap } from "../config/presets.ts";
 import { type ResultLine, RESULTS_SCHEMA } from "../results/schema.ts";
 import { callPlugin, maskPicture, measure, pictureLayer, pluginRecords } from "./measure.ts";
@@ -89,6 +90,44 @@ export function overallDensity(
     total += n;
   }
   return total > 0 ? kept / total : 1;
+}
+
+/** Runs weight-free points one after another (see {@link weightFreeRunner}). */
+export interface WeightFreeRunner {
+  /** Runs one point: its line and its time in milliseconds, seeded weights included. */
+  run(point: WeightFreePoint, progress: Progress): { line: ResultLine; ms: number };
+  /** Drops the kept weights (before memory-hungry work such as training). */
+  release(): void;
+}
+
+/**
+ * Runs weight-free points, keeping the last model's seeded weights for the next point of the same
+ * model and seed (points come grouped by model, so each model's weights are drawn once).
+ */
+export function weightFreeRunner(
+  study: Study,
+  shapes: (point: WeightFreePoint) => LayerShape[],
+): WeightFreeRunner {
+  let cached: { key: string; layers: LayerWeights[] } | undefined;
+  return {
+    run(point, progress) {
+      progress.point(point.id, point.half);
+      const t0 = performance.now();
+      const key = `${JSON.stringify(point.model)}/s${point.seed}`;
+      let generateMs = 0;
+      if (cached?.key !== key) {
+        cached = undefined; // release the previous model's weights first
+        progress.detail(`${point.id}: generating seeded weights`, true);
+        cached = { key, layers: heInitLayers(shapes(point), point.seed) };
+        generateMs = performance.now() - t0;
+      }
+      const line = runWeightFreePoint(study, point, cached.layers, generateMs);
+      return { line, ms: performance.now() - t0 };
+    },
+    release() {
+      cached = undefined;
+    },
+  };
 }
 
 /** Runs one weight-free point on the given (seeded) layers. */
