@@ -47,7 +47,8 @@ export const sweepCommand: Command = {
       workers: {
         type: "string",
         value: "N",
-        description: "Tasks run at once, each on its own thread (default: one per core)",
+        description:
+          "Tasks run at once, each on its own thread (default: one per core, at most one per 2 GiB of memory)",
       },
       quiet: { type: "boolean", short: "q", description: "No progress on stderr" },
       json: { type: "boolean", description: "Print a JSON summary on stdout" },
@@ -94,7 +95,7 @@ export const sweepCommand: Command = {
   },
 };
 
-/** `--workers N`: a whole number from 1 to 64; absent, one per core. */
+/** `--workers N`: a whole number from 1 to 64; absent, {@link defaultWorkers}. */
 export function parseWorkers(text: string | undefined): number {
   if (text === undefined) return defaultWorkers();
   const n = Number(text);

@@ -63,9 +63,27 @@ export interface UnitPool {
   run(study: Study, tasks: readonly PoolTask[], context: PoolContext): Promise<void>;
 }
 
-/** The number of workers a sweep uses by default: one per core the runtime reports. */
+/** Memory a worker may need at its peak (VGG-16's weights, masks and streams). */
+const BYTES_PER_WORKER = 2 * 1024 ** 3;
+
+/**
+ * How many workers fit a machine: one per core, but at most one per 2 GiB of memory (a worker
+ * pruning VGG-16 peaks at about 1.9 GB); `memoryBytes` undefined when unknown.
+ */
+export function workerCount(cores: number, memoryBytes: number | undefined): number {
+  const byMemory = memoryBytes === undefined ? cores : Math.floor(memoryBytes / BYTES_PER_WORKER);
+  return Math.max(1, Math.min(cores, byMemory));
+}
+
+/** The number of workers a sweep uses by default: {@link workerCount} of this machine. */
 export function defaultWorkers(): number {
-  return Math.max(1, navigator.hardwareConcurrency || 1);
+  let memory: number | undefined;
+  try {
+    memory = Deno.systemMemoryInfo().total;
+  } catch {
+    memory = undefined; // no permission to read it: one per core
+  }
+  return workerCount(navigator.hardwareConcurrency || 1, memory);
 }
 
 /** A pool of `size` module workers (`_pool_worker.ts`). */

@@ -3,6 +3,7 @@ import { testCatalog } from "../_test_catalog.ts";
 import { studyFromText } from "../config/load.ts";
 import { nextTask, type PoolTask, poolTasks } from "./pool_tasks.ts";
 import { studyUnits } from "./points.ts";
+import { workerCount } from "./pool.ts";
 
 const CONFIG = `
 name: pool
@@ -47,4 +48,12 @@ Deno.test("nextTask() skips chains whose baseline has not finished", () => {
   assert.equal(nextTask(queue, new Set(["b0", "b1"])), 0);
   assert.equal(nextTask(queue.slice(0, 2), new Set()), -1);
   assert.equal(nextTask([], new Set()), -1);
+});
+
+Deno.test("workerCount() takes one worker per core, at most one per 2 GiB of memory", () => {
+  const GiB = 1024 ** 3;
+  assert.equal(workerCount(2, 24 * GiB), 2);
+  assert.equal(workerCount(16, 8 * GiB), 4);
+  assert.equal(workerCount(4, 1 * GiB), 1);
+  assert.equal(workerCount(8, undefined), 8);
 });
