@@ -104,7 +104,12 @@ Deno.test({
       assert.equal(run.code, 0, run.stderr);
       assert.equal(await Deno.readTextFile(join(OUT, "results.csv")), before);
       assert.equal(await Deno.readTextFile(join(OUT, "results.md")), findings);
-      assert.ok(await exists(join(OUT, "report.html")));
+      const html = await Deno.readTextFile(join(OUT, "report.html"));
+      assert.match(
+        html,
+        /<a href="results\.md">results\.md<\/a>/,
+        "report.html links the findings",
+      );
     });
     await t.step({
       name: "report.html renders every chart with data in headless Chromium",

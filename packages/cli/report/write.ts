@@ -235,7 +235,10 @@ export async function writeReports(
     ]),
   ].join("\n");
   await write("report.md", md);
-  const intro = notes.map((n) => `<p>${escapeHtml(n.replace(/`/g, ""))}</p>`).join("\n");
+  const intro = [
+    ...notes.map((n) => `<p>${escapeHtml(n.replace(/`/g, ""))}</p>`),
+    '<p>The findings (each question of the study answered over seeds and set beside the paper\'s claims) are in <a href="results.md">results.md</a> beside this page.</p>',
+  ].join("\n");
   await write(
     "report.html",
     await renderHtml(title, intro, charts, tbls.map(htmlTable).join("\n")),
