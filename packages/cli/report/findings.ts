@@ -326,11 +326,13 @@ function reproduce(name: string, study: StudyRecord | undefined): string {
     ? ""
     : ` --config ${isAbsolute(file) ? basename(file) : file}`;
   const folder = `runs/${name}${quick ? "-quick" : ""}`;
+  // The default study's findings are docs/results.md; another study's are docs/results-<name>.md.
+  const doc = config === "" ? "docs/results.md" : `docs/results-${name}.md`;
   return `Reproduce: \`deno task sweep${config}${
     quick ? " --quick" : ""
   }\` writes \`${folder}/results.md\`${
     quick ? " (this was a --quick run)" : ""
-  }, then \`cp ${folder}/results.md docs/results.md\`.`;
+  }, then \`cp ${folder}/results.md ${doc}\`.`;
 }
 
 function titleSection(

@@ -482,7 +482,7 @@ Deno.test("findingsMarkdown() names the command that reproduces the study", () =
   const quick = findingsMarkdown(lines, record(true, "/abs/path/my.yaml"), OPTIONS);
   assert.match(
     quick,
-    /`deno task sweep --config my\.yaml --quick` writes `runs\/default-quick\/results\.md` \(this was a --quick run\)/,
+    /`deno task sweep --config my\.yaml --quick` writes `runs\/default-quick\/results\.md` \(this was a --quick run\), then `cp runs\/default-quick\/results\.md docs\/results-default\.md`\./,
   );
   assert.doesNotMatch(quick, /\/abs\/path/);
   assert.doesNotMatch(full, /Method:/, "a record without the recipe has no method paragraph");
