@@ -469,6 +469,8 @@ function q2Verdict(
       ? undefined
       : status === "agrees"
       ? "The index saving effect: a coarse grain stores one index for several weights, so at the same accuracy the coarse model needs fewer bits per kept weight and no more kept weights."
+      : coarseStopsEarlier && status === "partly agrees"
+      ? "Where a coarse granularity keeps the accuracy down to the same density as fine pruning, its one index per grain makes it the smaller model (the index saving effect); where it loses accuracy sooner, it stops at a higher density and the index saving does not make up for the extra weights kept."
       : coarseStopsEarlier
       ? "Coarse grains do store fewer bits per kept weight (one index per grain), but here they lose accuracy sooner, so within the allowed drop they stop at a higher density or never qualify: the index saving does not make up for the extra weights kept."
       : "The index saving per kept weight is smaller than the difference in kept weights at these points.",

@@ -341,6 +341,16 @@ Deno.test("findingsMarkdown() judges storage at equal accuracy in both direction
     );
     assert.match(md, /they stop at a higher density or never qualify/);
   });
+  await t.step("one coarse granularity keeps up, another stops earlier: partly agrees", () => {
+    const lines = indexed([
+      point({ granularity: "0d", density: 0.5, top1: 0.9, bitsPerKept: 12 }),
+      point({ granularity: "1d", density: 0.5, top1: 0.9, bitsPerKept: 9 }),
+      point({ granularity: "2d", density: 0.5, top1: 0.85, bitsPerKept: 8.5 }),
+    ]);
+    const md = findingsMarkdown(lines, undefined, OPTIONS);
+    assert.match(md, /- \*\*Q2, m\*\* — partly agrees: /);
+    assert.match(md, /its one index per grain makes it the smaller model/);
+  });
 });
 
 Deno.test("findingsMarkdown() judges SCNN reference savings against both figures", async (t) => {
