@@ -12,6 +12,7 @@ import {
   fineGranularity,
   granularityLabels,
   primaryEncoder,
+  prunedLayerSet,
   type ReportOptions,
 } from "./data.ts";
 
@@ -173,9 +174,7 @@ function densityOrder(lines: readonly ResultLine[]): string[] {
 export function buildGrid(lines: readonly ResultLine[]): Grid {
   const first = lines[0];
   const layerNames = first.layers.map((l) => l.name);
-  const prunedSet = new Set(
-    lines.flatMap((l) => l.layers.filter((x) => x.pruned)).map((x) => x.name),
-  );
+  const prunedSet = prunedLayerSet(lines);
   const pruned = [
     ...layerNames.filter((n) => prunedSet.has(n)),
     ...[...prunedSet].filter((n) => !layerNames.includes(n)).sort(),

@@ -67,14 +67,24 @@ export interface AccuracyRow {
 }
 
 /**
- * Sparsity (0..1) over a point's pruned layers: the layers left dense by `exclude` (or skipped by
- * the granularity) would otherwise dilute it. The whole network's when no layer is pruned.
+ * The names of the layers pruned in any of `lines` (give the lines of one model): the layers a
+ * study compares granularities on. Layers left dense by `exclude` are out; a layer one
+ * granularity skips but another prunes stays in, so every granularity is measured on the same
+ * weights.
  */
-export function prunedSparsity(line: ResultLine): number {
+export function prunedLayerSet(lines: readonly ResultLine[]): Set<string> {
+  return new Set(lines.flatMap((l) => l.layers.filter((x) => x.pruned)).map((x) => x.name));
+}
+
+/**
+ * Sparsity (0..1) of a point over the layers named in `pruned` (see {@link prunedLayerSet}); the
+ * whole network's when none is.
+ */
+export function prunedSparsity(line: ResultLine, pruned: ReadonlySet<string>): number {
   let elements = 0;
   let kept = 0;
   for (const l of line.layers) {
-    if (!l.pruned) continue;
+    if (!pruned.has(l.name)) continue;
     elements += l.elements;
     kept += l.kept;
   }
@@ -82,20 +92,21 @@ export function prunedSparsity(line: ResultLine): number {
 }
 
 /**
- * Storage of a point's pruned layers under one encoder: compression (32-bit dense / bits) and
- * bits per kept weight. Layers left dense are left out: their cost under an index-per-grain
- * encoder changes with the granularity though none of their weights is pruned.
+ * Storage of a point's layers named in `pruned` under one encoder: compression (32-bit dense /
+ * bits) and bits per kept weight. Layers left dense are left out: their cost under an
+ * index-per-grain encoder changes with the granularity though none of their weights is pruned.
  */
 export function prunedStorage(
   line: ResultLine,
   encoder: string,
+  pruned: ReadonlySet<string>,
 ): { compression: number; bitsPerKept: number } | undefined {
   let elements = 0;
   let kept = 0;
   let bits = 0;
   for (const l of line.layers) {
     const s = l.storage[encoder];
-    if (!l.pruned || !s) continue;
+    if (!pruned.has(l.name) || !s) continue;
     elements += l.elements;
     kept += l.kept;
     bits += s.bits;
@@ -114,16 +125,21 @@ export function prunedStorage(
 export function accuracyRows(lines: readonly ResultLine[], options: ReportOptions): AccuracyRow[] {
   const encoder = primaryEncoder(lines, options);
   const rows: AccuracyRow[] = [];
+  const prunedByModel = new Map<string, Set<string>>();
+  for (const model of modelNames(lines)) {
+    prunedByModel.set(model, prunedLayerSet(lines.filter((l) => modelKey(l) === model)));
+  }
   for (const l of lines) {
     const acc = l.metrics.accuracy;
     if (!acc) continue;
-    const storage = prunedStorage(l, encoder);
+    const pruned = prunedByModel.get(modelKey(l))!;
+    const storage = prunedStorage(l, encoder, pruned);
     const base = {
       model: l.model,
       granularity: l.granularity,
       densityLabel: l.densityLabel,
       density: round(l.metrics.density, 4),
-      sparsity: round(100 * prunedSparsity(l), 2),
+      sparsity: round(100 * prunedSparsity(l, pruned), 2),
       seed: l.seed,
       compression: round(storage?.compression ?? 0, 3),
       bitsPerKept: round(storage?.bitsPerKept ?? 0, 3),

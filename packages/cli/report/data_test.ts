@@ -9,6 +9,7 @@ import {
   isoAccuracyRows,
   maskRows,
   pictureDensity,
+  prunedLayerSet,
   prunedSparsity,
   prunedStorage,
 } from "./data.ts";
@@ -155,11 +156,16 @@ Deno.test("pruned-layer sparsity and storage leave the dense layers out; baselin
     ...base,
     layers: [layer("conv1", false, 100, 100, 1200), layer("conv2", true, 400, 100, 1000)],
   };
-  assert.equal(prunedSparsity(line), 0.75);
-  assert.deepEqual(prunedStorage(line, "ri"), { compression: (32 * 400) / 1000, bitsPerKept: 10 });
+  const pruned = prunedLayerSet([line]);
+  assert.deepEqual([...pruned], ["conv2"]);
+  assert.equal(prunedSparsity(line, pruned), 0.75);
+  assert.deepEqual(prunedStorage(line, "ri", pruned), {
+    compression: (32 * 400) / 1000,
+    bitsPerKept: 10,
+  });
   // No pruned layer: the whole network's figures.
-  assert.equal(prunedSparsity(base), 0.5);
-  assert.equal(prunedStorage(base, "ri"), base.metrics.storage.ri);
+  assert.equal(prunedSparsity(base, new Set()), 0.5);
+  assert.equal(prunedStorage(base, "ri", new Set()), base.metrics.storage.ri);
   const rows = accuracyRows([line], { drops: [1], primaryEncoder: "ri" });
   assert.equal(rows[0].sparsity, 75);
   assert.equal(rows[0].compression, 12.8);

@@ -10,6 +10,7 @@ import { basename, isAbsolute, normalize } from "node:path";
 import type { SweepConfig } from "../config/schema.ts";
 import type { ResultLine } from "../results/schema.ts";
 import type { StudyRecord } from "../results/store.ts";
+import { modelLabel } from "../study/points.ts";
 import { modelKey, modelNames, type ReportOptions } from "./data.ts";
 import {
   bitsPerKept,
@@ -135,9 +136,7 @@ function methodParagraph(study: StudyRecord | undefined, model: string): string[
   // Records of older or hand-made studies may lack fields: then the paragraph is left out.
   const config = study?.config as SweepConfig | undefined;
   const acc = config?.accuracy;
-  const m = acc?.models?.find((x) =>
-    model === x.name || model.startsWith(`${x.name}@`) || model.startsWith(`${x.name}/`)
-  );
+  const m = acc?.models?.find((x) => modelLabel(x) === model);
   if (!config || !acc?.schedule || !acc.fineTune || !acc.densities || !m?.training) return [];
   const t = m.training;
   const train = acc.dataset.trainSubset ?? 60000;

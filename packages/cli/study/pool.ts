@@ -100,6 +100,7 @@ function runPool(
   tasks: readonly PoolTask[],
   context: PoolContext,
 ): Promise<void> {
+  if (tasks.length === 0) return Promise.resolve(); // e.g. a resumed, finished study
   const queue = [...tasks];
   const finished = new Set<string>();
   const workers: Worker[] = [];
@@ -137,7 +138,7 @@ function runPool(
       done: [...context.done],
       shapes: Object.fromEntries(context.shapes),
     };
-    const count = Math.max(1, Math.min(size, tasks.length));
+    const count = Math.min(size, tasks.length);
     for (let k = 0; k < count; k++) {
       const worker = new Worker(new URL("./_pool_worker.ts", import.meta.url), {
         type: "module",
@@ -171,7 +172,6 @@ function runPool(
       worker.postMessage(init);
       idle.push(worker);
     }
-    if (tasks.length === 0) stop();
-    else dispatch();
+    dispatch();
   });
 }
